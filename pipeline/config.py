@@ -1,0 +1,319 @@
+"""The run configuration: one pydantic model per stage section, validated in one place.
+
+Unknown keys are errors, and every problem is reported at once with its path and, where a name
+is chosen from a list, the valid names (``translate -> batch_size: must be > 0``). Each stage
+section picks its backend with ``name:``; a backend's settings are a model of their own, so keys
+that only make sense for one backend are refused for another.
+
+Relative paths in a config are resolved against the current working directory, as ``--set``
+values are; run the pipeline from the project root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+
+from pipeline.errors import ConfigError
+
+
+class Section(BaseModel):
+    """Base of every config section: unknown keys are refused, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _tag_of(default: str) -> Any:
+    """Discriminator that reads ``name`` and falls back to the section's default backend."""
+
+    def tag(value: Any) -> str:
+        if isinstance(value, Mapping):
+            return str(value.get("name", default))
+        return str(getattr(value, "name", default))
+
+    return Discriminator(tag)
+
+
+# ---------------------------------------------------------------------------------------------
+# run
+
+
+class RunSection(Section):
+    name: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="Run folder name under output_dir; defaults to the config file's stem.",
+    )
+    output_dir: Path = Path("outputs")
+
+
+# ---------------------------------------------------------------------------------------------
+# ingest
+
+
+class TextIngest(Section):
+    """Plain-text files, one paragraph a line; the document id is the file name without
+    ``.txt`` and without a trailing language tag (``doc.zh.txt`` and ``doc.en.txt`` pair as ``doc``)."""
+
+    name: Literal["text"] = "text"
+    sources: list[str] = Field(min_length=1, description="Files or glob patterns of Chinese documents.")
+    references: list[str] = Field(default_factory=list, description="Files or globs of English references.")
+    encoding: str = "utf-8"
+
+
+class JsonlIngest(Section):
+    """JSON Lines, one document a line: ``{"id": ..., "zh": ..., "en": ...}`` (``en`` optional)."""
+
+    name: Literal["jsonl"]
+    path: Path
+    encoding: str = "utf-8"
+
+
+IngestSection = Annotated[
+    Annotated[TextIngest, Tag("text")] | Annotated[JsonlIngest, Tag("jsonl")],
+    _tag_of("text"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# segment
+
+
+class ChineseRules(Section):
+    name: Literal["zh-rules"] = "zh-rules"
+
+
+class EnglishRules(Section):
+    name: Literal["en-rules"] = "en-rules"
+    extra_abbreviations: list[str] = Field(
+        default_factory=list, description="More words that a period does not end, e.g. 'Gen' or 'approx'."
+    )
+
+
+class SegmentSection(Section):
+    zh: Annotated[Annotated[ChineseRules, Tag("zh-rules")], _tag_of("zh-rules")] = ChineseRules()
+    en: Annotated[Annotated[EnglishRules, Tag("en-rules")], _tag_of("en-rules")] = EnglishRules()
+
+
+# ---------------------------------------------------------------------------------------------
+# translate
+
+
+class MarianSettings(Section):
+    """A MarianMT model through transformers: a hub id or a local folder."""
+
+    name: Literal["marian"] = "marian"
+    model: str = "Helsinki-NLP/opus-mt-zh-en"
+    revision: str = Field(default="main", description="Hub branch, tag or commit; ignored for a local folder.")
+    models_dir: Path = Field(default=Path("models"), description="Where hub downloads are cached.")
+    if_missing: Literal["error", "build-tiny"] = Field(
+        default="error",
+        description="For a local folder that does not exist: stop, or build the tiny test model there.",
+    )
+    batch_size: int = Field(default=16, gt=0)
+    num_beams: int | None = Field(default=None, gt=0, description="None: the model's own setting.")
+    max_new_tokens: int | None = Field(default=None, gt=0, description="None: the model's own length limit.")
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    progress: bool = True
+
+
+TranslateSection = Annotated[Annotated[MarianSettings, Tag("marian")], _tag_of("marian")]
+
+
+# ---------------------------------------------------------------------------------------------
+# align
+
+LinkType = Literal["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-0", "0-1"]
+
+
+class DPAlignerSettings(Section):
+    """Dynamic programme over link types, scored by length and by translation-reference similarity."""
+
+    name: Literal["dp"] = "dp"
+    link_types: list[LinkType] = Field(
+        default_factory=lambda: ["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-0", "0-1"], min_length=1
+    )
+    similarity_weight: float = Field(default=8.0, ge=0, description="0 gives a pure length (Gale-Church) aligner.")
+    length_weight: float = Field(default=1.0, ge=0)
+    skip_penalty: float = Field(default=3.0, ge=0, description="Cost of leaving a sentence unaligned (1-0, 0-1).")
+
+
+AlignSection = Annotated[Annotated[DPAlignerSettings, Tag("dp")], _tag_of("dp")]
+
+
+# ---------------------------------------------------------------------------------------------
+# score
+
+
+class SacrebleuSettings(Section):
+    name: Literal["sacrebleu"] = "sacrebleu"
+    metrics: list[Literal["bleu", "chrf"]] = Field(default_factory=lambda: ["bleu", "chrf"], min_length=1)
+    tokenize: Literal["13a", "intl", "char", "none"] = Field(default="13a", description="BLEU tokenizer for English.")
+    lowercase: bool = False
+
+
+ScoreSection = Annotated[Annotated[SacrebleuSettings, Tag("sacrebleu")], _tag_of("sacrebleu")]
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+
+
+class ExportSection(Section):
+    formats: list[Literal["tsv", "moses"]] = Field(default_factory=lambda: ["tsv", "moses"])
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class Config(Section):
+    """A whole run. ``ingest`` is the only section without defaults."""
+
+    run: RunSection = RunSection()
+    ingest: IngestSection
+    segment: SegmentSection = SegmentSection()
+    translate: TranslateSection = MarianSettings()
+    align: AlignSection = DPAlignerSettings()
+    score: ScoreSection = SacrebleuSettings()
+    export: ExportSection = ExportSection()
+
+    def run_name(self, config_path: Path | None) -> str:
+        if self.run.name:
+            return self.run.name
+        return config_path.stem if config_path else "run"
+
+
+def _tagged_models(field: Any) -> dict[str, Any]:
+    """Backend tag -> settings model for a field declared as a tagged union; empty otherwise.
+    (pydantic moves the tag of a one-member union into the field's metadata.)"""
+    found: dict[str, Any] = {m.tag: field.annotation for m in field.metadata if isinstance(m, Tag)}
+
+    def walk(node: Any) -> None:
+        if get_origin(node) is Annotated:
+            base, *meta = get_args(node)
+            tags = [m.tag for m in meta if isinstance(m, Tag)]
+            if tags:
+                found[tags[0]] = base
+                return
+            walk(base)
+        else:
+            for arg in get_args(node):
+                walk(arg)
+
+    walk(field.annotation)
+    return found
+
+
+def _resolve(loc: Sequence[int | str]) -> tuple[list[str], Any]:
+    """Error location as the user wrote it (pydantic's union tags removed), and the model that
+    holds the last key, whose fields an "unknown key" message lists."""
+    parts: list[str] = []
+    model: Any = Config
+    holder: Any = Config
+    items = [str(p) for p in loc]
+    i = 0
+    while i < len(items):
+        part = items[i]
+        parts.append(part)
+        holder = model
+        field = getattr(model, "model_fields", {}).get(part)
+        model = None
+        if field is not None:
+            tagged = _tagged_models(field)
+            if tagged and i + 1 < len(items) and items[i + 1] in tagged:
+                model = tagged[items[i + 1]]
+                i += 1
+            elif not tagged:
+                model = field.annotation
+        i += 1
+    return parts, holder
+
+
+def _message(error: Mapping[str, Any], holder: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        valid = ", ".join(getattr(holder, "model_fields", {})) or "(none)"
+        return f"unknown key; valid keys here: {valid}"
+    if kind == "union_tag_invalid":
+        return f"unknown backend {ctx.get('tag')!r}; valid names: {ctx.get('expected_tags')}"
+    if kind == "greater_than":
+        return f"must be > {ctx.get('gt')}"
+    if kind == "greater_than_equal":
+        return f"must be >= {ctx.get('ge')}"
+    if kind == "missing":
+        return "required key is missing"
+    return str(error["msg"])
+
+
+def validate(data: Any, source: str | None = None) -> Config:
+    """Validate a parsed config; raise :class:`ConfigError` listing every problem with its path."""
+    if not isinstance(data, Mapping):
+        raise ConfigError([f"the config must be a mapping of sections, got {type(data).__name__}"], source)
+    try:
+        return Config.model_validate(dict(data))
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            parts, holder = _resolve(error["loc"])
+            path = " -> ".join(parts) or "(top level)"
+            problems.append(f"{path}: {_message(error, holder)}")
+        raise ConfigError(problems, source) from None
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """``translate.batch_size=8`` -> (["translate", "batch_size"], 8). Values are YAML scalars."""
+    key, sep, raw = item.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError([f"--set {item!r}: expected KEY.SUB=VALUE, e.g. translate.batch_size=8"])
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"--set {item!r}: value is not valid YAML ({exc})"]) from None
+    return key.strip().split("."), value
+
+
+def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
+    """Apply ``--set`` overrides to a parsed config, creating sections as needed."""
+    for item in overrides:
+        keys, value = parse_override(item)
+        node = data
+        for key in keys[:-1]:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                child = {}
+                node[key] = child
+            node = child
+        node[keys[-1]] = value
+    return data
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Parse a YAML config file safely; errors name the file and the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"config file not found: {path}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"cannot read config file {path}: {exc}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError([f"invalid YAML{where}: {getattr(exc, 'problem', exc)}"], str(path)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError([f"the config must be a mapping of sections, got {type(data).__name__}"], str(path))
+    return data
+
+
+def load(path: Path, overrides: Sequence[str] = ()) -> Config:
+    """Read, override and validate a config file."""
+    data = apply_overrides(read_yaml(path), overrides)
+    return validate(data, str(path))

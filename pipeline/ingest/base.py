@@ -1,0 +1,69 @@
+"""What every reader shares: turning text into paragraphs, and reporting its input files."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.records import Document, Paragraph
+
+#: Stripped from both ends of a paragraph: ASCII white space and the full-width space U+3000
+#: that Chinese typesetting uses for the two-character paragraph indent.
+PARAGRAPH_STRIP = " \t\u3000\u00a0\ufeff"
+
+
+def paragraphs_from_text(text: str, first_line: int = 1) -> tuple[Paragraph, ...]:
+    """One paragraph per line; indents stripped, blank lines skipped, line numbers kept.
+
+    Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line (``str.splitlines`` would also split at
+    form feeds and U+2028, which appear inside real paragraphs).
+    """
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs: list[Paragraph] = []
+    for offset, line in enumerate(normalised.split("\n")):
+        stripped = line.strip(PARAGRAPH_STRIP)
+        if stripped:
+            paragraphs.append(Paragraph(index=len(paragraphs), text=stripped, line=first_line + offset))
+    return tuple(paragraphs)
+
+
+def read_text_file(path: Path, encoding: str) -> str:
+    """Decode a whole file; errors name the file, the line and the fix."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, expected a text file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}, line {line}: not valid {encoding} (byte {exc.start}); "
+            f"set ingest -> encoding to the file's encoding (e.g. gb18030) or convert it to UTF-8"
+        ) from None
+    except LookupError:
+        raise InputError(f"ingest -> encoding: unknown encoding {encoding!r}") from None
+    return text.removeprefix("\ufeff")
+
+
+class Reader(ABC):
+    """Yields documents. Subclasses also say which files they read, for the run manifest."""
+
+    def __init__(self) -> None:
+        #: Problems that do not stop the run (e.g. a reference with no source); shown in the report.
+        self.warnings: list[str] = []
+
+    @abstractmethod
+    def read(self) -> Iterator[Document]: ...
+
+    @abstractmethod
+    def input_files(self) -> list[Path]: ...
+
+    def signature(self) -> str:
+        return type(self).__name__

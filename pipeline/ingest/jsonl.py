@@ -1,0 +1,72 @@
+"""JSON Lines reader: ``{"id": ..., "zh": ..., "en": ...}`` one document a line; newlines split paragraphs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import JsonlIngest
+from pipeline.errors import InputError
+from pipeline.ingest.base import Reader, paragraphs_from_text, read_text_file
+from pipeline.records import Document
+
+
+def _field(record: dict[str, Any], key: str, where: str, required: bool) -> str | None:
+    value = record.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        got = "missing" if key not in record else f"a {type(value).__name__}"
+        raise InputError(f'{where}: "{key}" must be a string, got {got}')
+    return value
+
+
+class JsonlReader(Reader):
+    def __init__(self, settings: JsonlIngest) -> None:
+        super().__init__()
+        self.settings = settings
+        if not settings.path.is_file():
+            raise InputError(f"ingest -> path: {settings.path} is not a file (relative to {Path.cwd()})")
+
+    def input_files(self) -> list[Path]:
+        return [self.settings.path]
+
+    def read(self) -> Iterator[Document]:
+        path = self.settings.path
+        seen: dict[str, int] = {}
+        for number, line in enumerate(read_text_file(path, self.settings.encoding).split("\n"), start=1):
+            if not line.strip():
+                continue
+            where = f"{path}, line {number}"
+            record = self._parse(line, where)
+            doc_id = _field(record, "id", where, required=True) or ""
+            if doc_id in seen:
+                raise InputError(f"{where}: document id {doc_id!r} already used on line {seen[doc_id]}")
+            seen[doc_id] = number
+            zh = _field(record, "zh", where, required=True) or ""
+            en = _field(record, "en", where, required=False)
+            unknown = sorted(set(record) - {"id", "zh", "en"})
+            if unknown:
+                self.warnings.append(f"{where}: ignored keys {unknown} (expected id, zh, en)")
+            yield Document(
+                id=doc_id,
+                source=paragraphs_from_text(zh),
+                reference=paragraphs_from_text(en) if en is not None else None,
+                source_path=f"{path}:{number}",
+                reference_path=f"{path}:{number}" if en is not None else None,
+            )
+
+    @staticmethod
+    def _parse(line: str, where: str) -> dict[str, Any]:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(record, dict):
+            raise InputError(f'{where}: expected an object {{"id": ..., "zh": ..., "en": ...}}')
+        return record
+
+    def signature(self) -> str:
+        return f"jsonl|encoding:{self.settings.encoding}"

@@ -1,0 +1,77 @@
+"""The run manifest: everything needed to say how a run's outputs were made.
+
+The resolved config, package versions, the model's identity (hub revision or folder hash), every
+backend's signature, and the SHA-256 of every input and output file. Timestamps live here only.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.config import Config
+from pipeline.io import sha256_file
+
+if TYPE_CHECKING:
+    from pipeline.runner import Backends
+
+PACKAGES = (
+    "pipeline",
+    "torch",
+    "transformers",
+    "tokenizers",
+    "sentencepiece",
+    "sacremoses",
+    "huggingface-hub",
+    "safetensors",
+    "sacrebleu",
+    "pydantic",
+    "pyyaml",
+    "numpy",
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def file_record(path: Path) -> dict[str, Any]:
+    return {"path": str(path), "bytes": path.stat().st_size, "sha256": sha256_file(path)}
+
+
+def build(
+    config: Config,
+    config_path: Path | None,
+    backends: Backends,
+    outputs: Sequence[Path],
+    started: str,
+    command: Sequence[str],
+) -> dict[str, Any]:
+    return {
+        "started": started,
+        "finished": now(),
+        "command": list(command) or sys.argv,
+        "config_file": file_record(config_path) if config_path else None,
+        "config": config.model_dump(mode="json"),
+        "versions": versions(),
+        "platform": platform.platform(),
+        "model": backends.translator.describe(),
+        "signatures": backends.signatures(),
+        "inputs": [file_record(p) for p in backends.reader.input_files()],
+        "outputs": [file_record(p) for p in outputs],
+    }

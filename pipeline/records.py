@@ -1,0 +1,132 @@
+"""Typed records passed between stages.
+
+Each stage consumes one record type and produces the next, so a reader can follow a document
+through the run: ``Document`` (ingest) -> ``SegmentedDocument`` (segment) -> ``TranslatedDocument``
+(translate) -> ``AlignedDocument`` (align). Records are frozen: a stage never edits its input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of a document, as read from its file.
+
+    ``line`` is the 1-based line of the input file the paragraph came from, kept so that
+    later messages can point a user at the exact place.
+    """
+
+    index: int
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A Chinese document and, when given, its English reference, paired by ``id``."""
+
+    id: str
+    source: tuple[Paragraph, ...]
+    reference: tuple[Paragraph, ...] | None
+    source_path: str
+    reference_path: str | None = None
+
+    @property
+    def has_reference(self) -> bool:
+        return self.reference is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with its place in the document.
+
+    ``index`` is 0-based within the document and language; ``start``/``end`` are character
+    offsets into paragraph ``paragraph``'s text, so ``paragraph.text[start:end] == text``.
+    """
+
+    doc_id: str
+    lang: str
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentedDocument:
+    id: str
+    sources: tuple[Sentence, ...]
+    references: tuple[Sentence, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class TranslatedDocument:
+    """Sources with one machine translation each (``translations[i]`` belongs to ``sources[i]``)."""
+
+    id: str
+    sources: tuple[Sentence, ...]
+    references: tuple[Sentence, ...] | None
+    translations: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An alignment link: source sentence ids to reference sentence ids (0-based, in the document).
+
+    A 1-0 link with no reference document means "translated, nothing to align to";
+    ``score`` is None then. Otherwise it is the aligner's confidence in [0, 1].
+    """
+
+    doc_id: str
+    index: int
+    src: tuple[int, ...]
+    ref: tuple[int, ...]
+    score: float | None
+
+    @property
+    def type(self) -> str:
+        return f"{len(self.src)}-{len(self.ref)}"
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedDocument:
+    id: str
+    sources: tuple[Sentence, ...]
+    references: tuple[Sentence, ...] | None
+    translations: tuple[str, ...]
+    links: tuple[Link, ...]
+
+    def source_text(self, link: Link) -> str:
+        """Chinese side of a link; Chinese sentences join without a space."""
+        return "".join(self.sources[i].text for i in link.src)
+
+    def translation_text(self, link: Link) -> str:
+        return " ".join(self.translations[i] for i in link.src)
+
+    def reference_text(self, link: Link) -> str:
+        if self.references is None:
+            return ""
+        return " ".join(self.references[i].text for i in link.ref)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricScore:
+    """A corpus-level score with the signature that says how it was computed (as sacrebleu prints it)."""
+
+    name: str
+    score: float
+    signature: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """Corpus scores plus sentence-level chrF for each link (None where a link has no two sides)."""
+
+    corpus: tuple[MetricScore, ...]
+    link_chrf: dict[tuple[str, int], float | None]
+    scored_links: int
+    skipped_links: int

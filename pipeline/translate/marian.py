@@ -1,0 +1,104 @@
+"""MarianMT through transformers (``MarianMTModel`` + ``MarianTokenizer``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.config import MarianSettings
+from pipeline.errors import ModelError
+from pipeline.translate.base import Translator
+from pipeline.translate.models import ResolvedModel, resolve
+
+
+def pick_device(requested: str) -> str:
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise ModelError("translate -> device: 'cuda' was asked for but torch sees no CUDA device; use 'auto' or 'cpu'")
+    return requested
+
+
+class MarianTranslator(Translator):
+    def __init__(self, settings: MarianSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.batch_size = settings.batch_size
+        self.show_progress = settings.progress
+        self.resolved: ResolvedModel | None = None
+        self.device = "cpu"
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._generation: dict[str, Any] = {}
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        s = self.settings
+        self.resolved = resolve(s.model, s.revision, s.models_dir, s.if_missing)
+        self.device = pick_device(s.device)
+        from transformers import MarianMTModel, MarianTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # our own progress bar is the one on translation
+        path = self.resolved.path
+        try:
+            self._tokenizer = MarianTokenizer.from_pretrained(path)
+            # Weights come from safetensors when present, else torch.load(weights_only=True);
+            # remote code is never run.
+            self._model = MarianMTModel.from_pretrained(path, trust_remote_code=False).to(self.device).eval()
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ModelError(f"translate -> model: cannot load {path}: {exc}") from None
+        self._generation = self._generation_settings()
+
+    def _generation_settings(self) -> dict[str, Any]:
+        """The decoding settings actually used: ours where set, else the model's own."""
+        own = self._model.generation_config
+        num_beams = self.settings.num_beams or own.num_beams or 1
+        if self.settings.max_new_tokens:
+            return {"num_beams": num_beams, "max_new_tokens": self.settings.max_new_tokens}
+        return {"num_beams": num_beams, "max_length": own.max_length}
+
+    @property
+    def max_source_tokens(self) -> int:
+        return int(self._model.config.max_position_embeddings)
+
+    def translate_batch(self, texts: list[str]) -> list[str]:
+        import torch
+
+        batch = self._tokenizer(texts, return_tensors="pt", padding=True)
+        limit = self.max_source_tokens
+        lengths = batch["attention_mask"].sum(dim=1)
+        if int(lengths.max()) > limit:
+            # The model has no position embeddings beyond its limit; cut, count and report.
+            self.stats.truncated += int((lengths > limit).sum())
+            batch = {k: v[:, :limit] for k, v in batch.items()}
+        batch = {k: v.to(self.device) for k, v in batch.items()}
+        with torch.inference_mode():
+            generated = self._model.generate(**batch, **self._generation)
+        return [t.strip() for t in self._tokenizer.batch_decode(generated, skip_special_tokens=True)]
+
+    def signature(self) -> str:
+        r = self.resolved
+        version = (r.revision or (r.folder_sha256 or "")[:12]) if r else "unresolved"
+        decoding = "|".join(f"{k}:{v}" for k, v in sorted(self._generation.items()))
+        model = self.settings.model
+        return f"marian|model:{model}|version:{version}|{decoding}|batch:{self.batch_size}|device:{self.device}"
+
+    def describe(self) -> dict[str, Any]:
+        import torch
+        import transformers
+
+        return {
+            "signature": self.signature(),
+            "model": self.resolved.describe() if self.resolved else None,
+            "generation": dict(self._generation),
+            "device": self.device,
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+        }
+
+    def close(self) -> None:
+        self._model = None
+        self._tokenizer = None

@@ -1,0 +1,41 @@
+"""Shared fixtures. No test touches the network: the hub is forced offline for the whole session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Set before transformers / huggingface_hub are imported by any test module.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def seed_files() -> tuple[Path, Path]:
+    return ROOT / "examples/seed/covid-cooperation.zh.txt", ROOT / "examples/seed/covid-cooperation.en.txt"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny random-weight MarianMT model, built once per test session."""
+    from pipeline.translate.tiny import build_tiny
+
+    return build_tiny(tmp_path_factory.mktemp("models") / "tiny-marian")
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A working directory holding the project's configs and examples, as a user's checkout would."""
+    shutil.copytree(ROOT / "configs", tmp_path / "configs")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    return tmp_path
