@@ -63,13 +63,25 @@ class SegmentedDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """The machine translation of one source sentence.
+
+    ``flags`` say what happened on the way, for the TSV and the report (e.g. ``clause-split`` when a
+    sentence too long for the model was translated in pieces); empty for a plain translation.
+    """
+
+    text: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class TranslatedDocument:
     """Sources with one machine translation each (``translations[i]`` belongs to ``sources[i]``)."""
 
     id: str
     sources: tuple[Sentence, ...]
     references: tuple[Sentence, ...] | None
-    translations: tuple[str, ...]
+    translations: tuple[Translation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +108,7 @@ class AlignedDocument:
     id: str
     sources: tuple[Sentence, ...]
     references: tuple[Sentence, ...] | None
-    translations: tuple[str, ...]
+    translations: tuple[Translation, ...]
     links: tuple[Link, ...]
 
     def source_text(self, link: Link) -> str:
@@ -104,7 +116,11 @@ class AlignedDocument:
         return "".join(self.sources[i].text for i in link.src)
 
     def translation_text(self, link: Link) -> str:
-        return " ".join(self.translations[i] for i in link.src)
+        return " ".join(self.translations[i].text for i in link.src)
+
+    def translation_flags(self, link: Link) -> tuple[str, ...]:
+        """Flags of the link's translations, each once, in first-seen order."""
+        return tuple(dict.fromkeys(f for i in link.src for f in self.translations[i].flags))
 
     def reference_text(self, link: Link) -> str:
         if self.references is None:
@@ -124,9 +140,11 @@ class MetricScore:
 
 @dataclass(frozen=True, slots=True)
 class ScoreResult:
-    """Corpus scores plus sentence-level chrF for each link (None where a link has no two sides)."""
+    """Corpus scores plus sentence-level chrF and BLEU per link, keyed by ``(doc_id, link index)``
+    (None where a link lacks a source or a reference side)."""
 
     corpus: tuple[MetricScore, ...]
     link_chrf: dict[tuple[str, int], float | None]
+    link_bleu: dict[tuple[str, int], float | None]
     scored_links: int
     skipped_links: int

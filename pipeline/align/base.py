@@ -32,7 +32,9 @@ def align_document(doc: TranslatedDocument, aligner: Aligner) -> AlignedDocument
     if doc.references is None:
         links = [Link(doc.id, i, (i,), (), None) for i in range(len(doc.sources))]
     else:
-        beads = aligner.align([s.text for s in doc.sources], doc.translations, [s.text for s in doc.references])
+        beads = aligner.align(
+            [s.text for s in doc.sources], [t.text for t in doc.translations], [s.text for s in doc.references]
+        )
         links = [Link(doc.id, k, b.src, b.ref, b.score) for k, b in enumerate(beads)]
     return AlignedDocument(
         id=doc.id,

@@ -19,7 +19,20 @@ from pipeline.export.base import Exporter
 from pipeline.io import atomic_write_text
 from pipeline.records import AlignedDocument, ScoreResult
 
-COLUMNS = ("doc_id", "link_id", "src_ids", "ref_ids", "zh", "mt", "en", "link_type", "align_score", "chrf")
+COLUMNS = (
+    "doc_id",
+    "link_id",
+    "src_ids",
+    "ref_ids",
+    "zh",
+    "mt",
+    "en",
+    "link_type",
+    "align_score",
+    "chrf",
+    "bleu",
+    "flags",
+)
 
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -62,10 +75,14 @@ def _ids(ids: Sequence[int]) -> str:
     return ",".join(str(i) for i in ids)
 
 
+def _number(value: float | None, digits: int) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
 def link_rows(docs: Sequence[AlignedDocument], scores: ScoreResult) -> Iterable[list[str]]:
     for doc in docs:
         for link in doc.links:
-            chrf = scores.link_chrf.get((doc.id, link.index))
+            key = (doc.id, link.index)
             yield [
                 doc.id,
                 str(link.index),
@@ -75,8 +92,10 @@ def link_rows(docs: Sequence[AlignedDocument], scores: ScoreResult) -> Iterable[
                 doc.translation_text(link),
                 doc.reference_text(link),
                 link.type,
-                "" if link.score is None else f"{link.score:.4f}",
-                "" if chrf is None else f"{chrf:.2f}",
+                _number(link.score, 4),
+                _number(scores.link_chrf.get(key), 2),
+                _number(scores.link_bleu.get(key), 2),
+                ",".join(doc.translation_flags(link)),
             ]
 
 

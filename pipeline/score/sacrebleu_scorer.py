@@ -25,7 +25,7 @@ class SacrebleuScorer(Scorer):
         return {name: available[name]() for name in s.metrics}
 
     def score(self, docs: Sequence[AlignedDocument]) -> ScoreResult:
-        from sacrebleu.metrics import CHRF
+        from sacrebleu.metrics import BLEU, CHRF
 
         pairs = scorable_pairs(docs)
         keys = [key for key, _, _ in pairs]
@@ -37,17 +37,22 @@ class SacrebleuScorer(Scorer):
                 result = metric.corpus_score(hyps, [refs])
                 signature = str(metric.get_signature())
                 corpus.append(MetricScore(name, round(result.score, 4), signature, result.format(signature=signature)))
-        sentence_chrf = CHRF(lowercase=self.settings.lowercase)
-        link_chrf: dict[tuple[str, int], float | None] = {
-            (doc.id, link.index): None for doc in docs for link in doc.links
-        }
+        s = self.settings
+        sentence_chrf = CHRF(lowercase=s.lowercase)
+        # Sentence BLEU needs effective order: a short segment has no 4-gram matches to count.
+        sentence_bleu = BLEU(tokenize=s.tokenize, lowercase=s.lowercase, effective_order=True)
+        all_links = [(doc.id, link.index) for doc in docs for link in doc.links]
+        link_chrf: dict[tuple[str, int], float | None] = dict.fromkeys(all_links)
+        link_bleu: dict[tuple[str, int], float | None] = dict.fromkeys(all_links)
         for key, hyp, ref in zip(keys, hyps, refs, strict=True):
             link_chrf[key] = round(sentence_chrf.sentence_score(hyp, [ref]).score, 2)
+            link_bleu[key] = round(sentence_bleu.sentence_score(hyp, [ref]).score, 2)
         return ScoreResult(
             corpus=tuple(corpus),
             link_chrf=link_chrf,
+            link_bleu=link_bleu,
             scored_links=len(pairs),
-            skipped_links=len(link_chrf) - len(pairs),
+            skipped_links=len(all_links) - len(pairs),
         )
 
     def signature(self) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.records import SegmentedDocument, TranslatedDocument
+from pipeline.records import SegmentedDocument, TranslatedDocument, Translation
 
 
 @dataclass
@@ -58,17 +58,17 @@ class Translator(ABC):
             chunk = todo[start : start + self.batch_size]
             yield [i for i, _ in chunk], [t for _, t in chunk]
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
+    def translate(self, texts: Sequence[str]) -> list[Translation]:
         """Translate all ``texts`` in batches; empty or blank inputs give empty outputs without the model."""
         from tqdm import tqdm
 
-        out = [""] * len(texts)
+        out = [Translation("")] * len(texts)
         started = time.perf_counter()
         with tqdm(total=len(texts), unit="sent", desc="translate", disable=not self.show_progress) as bar:
             bar.update(sum(1 for t in texts if not t.strip()))
             for indices, batch in self._batches(texts):
                 for i, translation in zip(indices, self.translate_batch(batch), strict=True):
-                    out[i] = translation
+                    out[i] = Translation(translation)
                 self.stats.batches += 1
                 bar.update(len(batch))
         self.stats.seconds += time.perf_counter() - started

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.export.moses import MosesExporter
 from pipeline.export.tsv import COLUMNS, TsvExporter, escape, format_tsv, read_tsv, unescape
-from pipeline.records import AlignedDocument, Link, ScoreResult, Sentence
+from pipeline.records import AlignedDocument, Link, ScoreResult, Sentence, Translation
 
 NASTY = [
     "tab\there",
@@ -49,13 +49,23 @@ def document() -> AlignedDocument:
         id="doc",
         sources=tuple(Sentence("doc", "zh", i, 0, 0, len(t), t) for i, t in enumerate(zh)),
         references=tuple(Sentence("doc", "en", i, 0, 0, len(t), t) for i, t in enumerate(en)),
-        translations=("He said: good.", "Second sentence.", "No reference."),
+        translations=(
+            Translation("He said: good."),
+            Translation("Second sentence.", ("clause-split",)),
+            Translation("No reference."),
+        ),
         links=(Link("doc", 0, (0,), (0,), 0.91234), Link("doc", 1, (1,), (1,), 0.5), Link("doc", 2, (2,), (), 0.01)),
     )
 
 
 def scores() -> ScoreResult:
-    return ScoreResult((), {("doc", 0): 55.5, ("doc", 1): 12.0, ("doc", 2): None}, 2, 1)
+    return ScoreResult(
+        (),
+        {("doc", 0): 55.5, ("doc", 1): 12.0, ("doc", 2): None},
+        {("doc", 0): 30.0, ("doc", 1): 5.25, ("doc", 2): None},
+        2,
+        1,
+    )
 
 
 def test_tsv_has_the_documented_columns_and_one_row_per_link(tmp_path: Path) -> None:
@@ -63,9 +73,10 @@ def test_tsv_has_the_documented_columns_and_one_row_per_link(tmp_path: Path) -> 
     header, rows = read_tsv(path)
     assert tuple(header) == COLUMNS
     assert [r[:4] for r in rows] == [["doc", "0", "0", "0"], ["doc", "1", "1", "1"], ["doc", "2", "2", ""]]
-    assert rows[0][4:] == ["他说：“好。”", "He said: good.", '"Good," he said.', "1-1", "0.9123", "55.50"]
+    assert rows[0][4:] == ["他说：“好。”", "He said: good.", '"Good," he said.', "1-1", "0.9123", "55.50", "30.00", ""]
     assert rows[1][4] == "第二句\t有制表符。" and rows[1][6] == "The second\nsentence."
-    assert rows[2][6:] == ["", "1-0", "0.0100", ""]
+    assert rows[1][11] == "clause-split"
+    assert rows[2][6:] == ["", "1-0", "0.0100", "", "", ""]
 
 
 def test_tsv_reads_as_plain_csv_with_a_tab_delimiter(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sacrebleu
 
 from pipeline.config import SacrebleuSettings
-from pipeline.records import AlignedDocument, Link, Sentence
+from pipeline.records import AlignedDocument, Link, Sentence, Translation
 from pipeline.score.sacrebleu_scorer import SacrebleuScorer
 
 
@@ -18,7 +18,9 @@ def document() -> AlignedDocument:
         id="d",
         sources=sentences("zh", ["甲。", "乙。", "丙。", "丁。"]),
         references=sentences("en", ["The cat sat on the mat.", "It was happy.", "Then it left."]),
-        translations=("The cat sat on a mat.", "It was glad", "and then it went away.", "Extra."),
+        translations=tuple(
+            Translation(t) for t in ("The cat sat on a mat.", "It was glad", "and then it went away.", "Extra.")
+        ),
         links=(
             Link("d", 0, (0,), (0,), 0.9),
             Link("d", 1, (1, 2), (1, 2), 0.5),  # merged sides are joined with a space
@@ -39,11 +41,13 @@ def test_corpus_scores_equal_sacrebleu_on_the_aligned_pairs() -> None:
     assert (result.scored_links, result.skipped_links) == (2, 1)
 
 
-def test_sentence_chrf_per_link_and_none_for_one_sided_links() -> None:
+def test_sentence_chrf_and_bleu_per_link_and_none_for_one_sided_links() -> None:
     result = SacrebleuScorer().score([document()])
-    expected = sacrebleu.sentence_chrf("The cat sat on a mat.", ["The cat sat on the mat."]).score
-    assert result.link_chrf[("d", 0)] == round(expected, 2)
-    assert result.link_chrf[("d", 2)] is None
+    chrf = sacrebleu.sentence_chrf("The cat sat on a mat.", ["The cat sat on the mat."]).score
+    bleu = sacrebleu.sentence_bleu("The cat sat on a mat.", ["The cat sat on the mat."]).score
+    assert result.link_chrf[("d", 0)] == round(chrf, 2)
+    assert result.link_bleu[("d", 0)] == round(bleu, 2)
+    assert result.link_chrf[("d", 2)] is None and result.link_bleu[("d", 2)] is None
 
 
 def test_identical_text_scores_100() -> None:
@@ -52,7 +56,7 @@ def test_identical_text_scores_100() -> None:
         doc.id,
         doc.sources,
         doc.references,
-        ("The cat sat on the mat.", "It was happy.", "Then it left.", ""),
+        tuple(map(Translation, ("The cat sat on the mat.", "It was happy.", "Then it left.", ""))),
         doc.links[:2],
     )
     scores = {m.name: m.score for m in SacrebleuScorer().score([perfect]).corpus}
@@ -69,4 +73,4 @@ def test_nothing_to_score_gives_no_corpus_scores() -> None:
     doc = document()
     lonely = AlignedDocument(doc.id, doc.sources, None, doc.translations, (Link("d", 0, (0,), (), None),))
     result = SacrebleuScorer().score([lonely])
-    assert result.corpus == () and result.link_chrf == {("d", 0): None}
+    assert result.corpus == () and result.link_chrf == result.link_bleu == {("d", 0): None}

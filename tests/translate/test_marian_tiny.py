@@ -40,7 +40,9 @@ def test_tiny_model_has_the_hub_file_layout(tiny_model: Path) -> None:
 
 def test_loads_by_folder_and_translates_one_output_per_input(tiny_model: Path) -> None:
     t = translator(tiny_model, batch_size=2)
-    out = t.translate(["今天天气很好。", "", "   ", "他们分享了经验。", "会议于3月29日在北京召开。"])
+    out = [
+        tr.text for tr in t.translate(["今天天气很好。", "", "   ", "他们分享了经验。", "会议于3月29日在北京召开。"])
+    ]
     assert len(out) == 5
     assert out[1] == "" and out[2] == ""  # blank input never reaches the model
     assert all(isinstance(s, str) and s for s in (out[0], out[3], out[4]))
@@ -79,7 +81,7 @@ def test_loads_a_hub_id_from_the_local_cache_with_the_hub_offline(tiny_model: Pa
     assert t.resolved is not None
     assert (t.resolved.origin, t.resolved.revision) == ("hub", commit)
     assert f"version:{commit}" in t.signature()
-    assert t.translate(["今天天气很好。"])[0]
+    assert t.translate(["今天天气很好。"])[0].text
 
 
 def test_missing_hub_model_offline_says_how_to_get_it(tmp_path: Path) -> None:
