@@ -87,7 +87,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from pipeline.registry import SEGMENTERS
 
     segmenter = SEGMENTERS.load(f"{args.lang}-rules")()
-    texts = [read_text_file(p, "utf-8") for p in args.files] if args.files else [sys.stdin.read()]
+    texts = [read_text_file(p, "auto").text for p in args.files] if args.files else [sys.stdin.read()]
     for text in texts:
         for paragraph in paragraphs_from_text(text):
             for sentence in segmenter.split(paragraph.text):

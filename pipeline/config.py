@@ -62,7 +62,7 @@ class TextIngest(Section):
     name: Literal["text"] = "text"
     sources: list[str] = Field(min_length=1, description="Files or glob patterns of Chinese documents.")
     references: list[str] = Field(default_factory=list, description="Files or globs of English references.")
-    encoding: str = "utf-8"
+    encoding: str = Field(default="auto", description="A codec name, or auto: BOM, then UTF-8, then detection.")
 
 
 class JsonlIngest(Section):
@@ -70,7 +70,7 @@ class JsonlIngest(Section):
 
     name: Literal["jsonl"]
     path: Path
-    encoding: str = "utf-8"
+    encoding: str = Field(default="auto", description="A codec name, or auto: BOM, then UTF-8, then detection.")
 
 
 IngestSection = Annotated[

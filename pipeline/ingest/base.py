@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.ingest.decode import Decoded, decode
 from pipeline.records import Document, Paragraph
 
 #: Stripped from both ends of a paragraph: ASCII white space and the full-width space U+3000
@@ -29,8 +30,8 @@ def paragraphs_from_text(text: str, first_line: int = 1) -> tuple[Paragraph, ...
     return tuple(paragraphs)
 
 
-def read_text_file(path: Path, encoding: str) -> str:
-    """Decode a whole file; errors name the file, the line and the fix."""
+def read_text_file(path: Path, encoding: str) -> Decoded:
+    """Read and decode a whole file; errors name the file, the line and the fix."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -39,17 +40,7 @@ def read_text_file(path: Path, encoding: str) -> str:
         raise InputError(f"{path}: is a folder, expected a text file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path}, line {line}: not valid {encoding} (byte {exc.start}); "
-            f"set ingest -> encoding to the file's encoding (e.g. gb18030) or convert it to UTF-8"
-        ) from None
-    except LookupError:
-        raise InputError(f"ingest -> encoding: unknown encoding {encoding!r}") from None
-    return text.removeprefix("\ufeff")
+    return decode(data, encoding, path)
 
 
 class Reader(ABC):
@@ -61,6 +52,12 @@ class Reader(ABC):
 
     @abstractmethod
     def read(self) -> Iterator[Document]: ...
+
+    def _text(self, path: Path, encoding: str) -> str:
+        """Decode a file, keeping what had to be changed or guessed as a warning."""
+        decoded = read_text_file(path, encoding)
+        self.warnings.extend(decoded.notes)
+        return decoded.text
 
     @abstractmethod
     def input_files(self) -> list[Path]: ...

@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline.config import JsonlIngest
 from pipeline.errors import InputError
-from pipeline.ingest.base import Reader, paragraphs_from_text, read_text_file
+from pipeline.ingest.base import Reader, paragraphs_from_text
 from pipeline.records import Document
 
 
@@ -36,7 +36,7 @@ class JsonlReader(Reader):
     def read(self) -> Iterator[Document]:
         path = self.settings.path
         seen: dict[str, int] = {}
-        for number, line in enumerate(read_text_file(path, self.settings.encoding).split("\n"), start=1):
+        for number, line in enumerate(self._text(path, self.settings.encoding).split("\n"), start=1):
             if not line.strip():
                 continue
             where = f"{path}, line {number}"

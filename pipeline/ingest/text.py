@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.config import TextIngest
 from pipeline.errors import InputError
-from pipeline.ingest.base import Reader, paragraphs_from_text, read_text_file
+from pipeline.ingest.base import Reader, paragraphs_from_text
 from pipeline.records import Document
 
 _LANG_SUFFIX = re.compile(r"\.(zh|cn|chs|cht|zho|en|eng)$", re.IGNORECASE)
@@ -29,7 +29,9 @@ def expand(patterns: Sequence[str], key: str) -> list[Path]:
         paths = [Path(m) for m in matches]
         if not paths or not all(p.exists() for p in paths):
             raise InputError(f"ingest -> {key}: {pattern!r} matches no file (relative to {Path.cwd()})")
-        files.extend(p for p in paths if p.is_file())
+        if not glob.has_magic(pattern) and paths[0].is_dir():
+            raise InputError(f"ingest -> {key}: {pattern!r} is a folder; name its files, e.g. '{pattern}/*.txt'")
+        files.extend(p for p in paths if p.is_file())  # a glob may also match folders
     return files
 
 
@@ -62,10 +64,14 @@ class TextReader(Reader):
     def read(self) -> Iterator[Document]:
         for doc_id, path in self.sources.items():
             ref_path = self.references.get(doc_id)
-            source = paragraphs_from_text(read_text_file(path, self.settings.encoding))
+            source = paragraphs_from_text(self._text(path, self.settings.encoding))
+            if not source:
+                self.warnings.append(f"{path}: empty document; nothing to translate")
             reference = None
             if ref_path is not None:
-                reference = paragraphs_from_text(read_text_file(ref_path, self.settings.encoding))
+                reference = paragraphs_from_text(self._text(ref_path, self.settings.encoding))
+                if not reference:
+                    self.warnings.append(f"{ref_path}: empty reference; its source is translated but not scored")
             yield Document(
                 id=doc_id,
                 source=source,

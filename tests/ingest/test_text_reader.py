@@ -90,7 +90,7 @@ def test_two_files_with_one_document_id_are_refused(tmp_path: Path) -> None:
 
 def test_undecodable_file_names_file_line_and_fix(tmp_path: Path) -> None:
     path = write(tmp_path / "gbk.zh.txt", "第一行\n第二行。", encoding="gb18030")
-    reader = TextReader(TextIngest(sources=[str(path)]))
+    reader = TextReader(TextIngest(sources=[str(path)], encoding="utf-8"))
     with pytest.raises(InputError, match=r"gbk.zh.txt, line 1: not valid utf-8.*ingest -> encoding"):
         list(reader.read())
 
