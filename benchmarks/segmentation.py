@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +73,6 @@ def splitters() -> list[Splitter]:
         Splitter("zh-rules +；", "zh", ChineseRuleSegmenter(ChineseRules(split_at_semicolon=True)).spans, "ours"),
         Splitter("regex", "zh", regex_splitter(r"[。！？]+[”’」』）]*"), "one line: [。！？]+ closers*"),
         Splitter("en-rules", "en", EnglishRuleSegmenter().spans, "ours, default"),
-        Splitter("regex", "en", regex_splitter(r"[.!?]+[\"')\]”’]*(?=\s+[\"'“‘(\[A-Z0-9])"), "one line"),
     ]
     try:
         import pysbd
@@ -88,7 +88,10 @@ def splitters() -> list[Splitter]:
         print("sentence-splitter not installed: skipped (pip install sentence-splitter)", file=sys.stderr)
     else:
         moses = SentenceSplitter(language="en")
-        out.append(Splitter("sentence-splitter", "en", library_splitter(moses.split), "Moses non-breaking prefixes"))
+        note = f"sentence-splitter {metadata.version('sentence-splitter')}, Moses non-breaking prefixes"
+        out.append(Splitter("sentence-splitter", "en", library_splitter(moses.split), note))
+    regex = regex_splitter(r"[.!?]+[\"')\]”’]*(?=\s+[\"'“‘(\[A-Z0-9])")
+    out.append(Splitter("regex", "en", regex, "one line: [.!?]+ closers* before space + capital"))
     return out
 
 
@@ -168,6 +171,7 @@ def main() -> int:
             if args.errors == splitter.name:
                 print(f"{splitter.name} on {set_name} ({splitter.lang}):")
                 show_errors(splitter, paragraphs)
+    rows.sort(key=lambda row: row[0] != "zh")  # Chinese first; otherwise in the order above
     header = ("lang", "splitter", "data", "P", "R", "F1", "gold boundaries", "MB/s", "notes")
     if args.markdown:
         print("| " + " | ".join(header) + " |")
