@@ -154,8 +154,9 @@ class EnglishRuleSegmenter(Segmenter):
         marks = match.group("marks")
         if marks is None:  # a dash before a closing quote
             return True
-        closed = match.end() > match.end("marks")
-        if marks == "." and not closed:  # a period that closes a quotation ends the sentence: 'A.M."'
+        if marks == ".":
+            if match.end() > match.end("marks"):  # it closes a quotation or bracket: 'at one A.M." "Wow'
+                return True
             return not self._is_abbreviation(text, match.start())
         if "…" in marks or marks.startswith("..."):
             return not self._is_stammer(text, match.start(), match.end())
