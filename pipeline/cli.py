@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,9 +44,24 @@ def make_parser() -> argparse.ArgumentParser:
     _add_config_arguments(validate)
     validate.set_defaults(handler=cmd_validate)
 
-    segment = commands.add_parser("segment", help="split text into sentences, one per output line")
+    segment = commands.add_parser(
+        "segment",
+        help="split text into sentences, one per output line",
+        description="Each input line is a paragraph; prints one sentence per line. Uses the segment section "
+        "of --config (default: zh-rules / en-rules with default settings).",
+        epilog=EPILOG,
+    )
     segment.add_argument("--lang", choices=["zh", "en"], required=True)
     segment.add_argument("files", nargs="*", type=Path, help="input files (standard input when none)")
+    segment.add_argument("--config", type=Path, help="take the segmenter from this run config's segment section")
+    segment.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY.SUB=VALUE",
+        help="override a segment setting (repeatable), e.g. --set segment.zh.split_at_semicolon=true",
+    )
     segment.set_defaults(handler=cmd_segment)
 
     models = commands.add_parser("models", help="get or build translation models")
@@ -83,10 +99,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
+    from pipeline import config
     from pipeline.ingest.base import paragraphs_from_text, read_text_file
     from pipeline.registry import SEGMENTERS
 
-    segmenter = SEGMENTERS.load(f"{args.lang}-rules")()
+    data = config.read_yaml(args.config) if args.config else {}
+    data.setdefault("ingest", {"sources": ["-"]})  # this command reads its own input: any ingest section will do
+    cfg = config.validate(config.apply_overrides(data, args.overrides), str(args.config) if args.config else None)
+    settings = cfg.segment.zh if args.lang == "zh" else cfg.segment.en
+    segmenter = SEGMENTERS.load(settings.name)(settings)
     texts = [read_text_file(p, "auto").text for p in args.files] if args.files else [sys.stdin.read()]
     for text in texts:
         for paragraph in paragraphs_from_text(text):
@@ -125,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`pipeline segment ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

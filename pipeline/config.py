@@ -85,6 +85,9 @@ IngestSection = Annotated[
 
 class ChineseRules(Section):
     name: Literal["zh-rules"] = "zh-rules"
+    split_at_semicolon: bool = Field(
+        default=False, description="Also end a sentence at '；' (off: published zh-en corpora keep most of them)."
+    )
 
 
 class EnglishRules(Section):

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import ClassVar
 
+from pipeline.errors import StageError
 from pipeline.records import Document, Paragraph, SegmentedDocument, Sentence
 
 Span = tuple[int, int]
+
+#: Characters that end a line (those ``str.splitlines`` splits at): always sentence boundaries.
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+
+
+def line_break_cuts(text: str) -> list[int]:
+    """Cut positions after every line break in ``text``."""
+    return [m.end() for m in _LINE_BREAK.finditer(text)]
 
 
 def trimmed_spans(text: str, cuts: Sequence[int]) -> list[Span]:
@@ -27,6 +38,37 @@ def trimmed_spans(text: str, cuts: Sequence[int]) -> list[Span]:
         if left < right:
             spans.append((left, right))
         start = end
+    return spans
+
+
+def spans_from_pieces(text: str, pieces: Sequence[str]) -> list[Span]:
+    """Spans of ``pieces`` (sentences a library returned as strings) in ``text``.
+
+    Pieces are matched on their non-space characters, in order, so a library may drop or add
+    white space; one that changes any other character raises ``StageError``.
+    """
+    spans: list[Span] = []
+    position = 0
+    for piece in pieces:
+        visible = [ch for ch in piece if not ch.isspace()]
+        if not visible:
+            continue
+        start = end = -1
+        for ch in visible:
+            while position < len(text) and text[position].isspace():
+                position += 1
+            if position >= len(text) or text[position] != ch:
+                found = text[position : position + 20]
+                raise StageError(f"segmenter changed the text: expected {ch!r} at offset {position}, found {found!r}")
+            if start < 0:
+                start = position
+            position += 1
+            end = position
+        spans.append((start, end))
+    while position < len(text) and text[position].isspace():
+        position += 1
+    if position < len(text):
+        raise StageError(f"segmenter dropped text from offset {position}: {text[position : position + 20]!r}")
     return spans
 
 

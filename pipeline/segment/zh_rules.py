@@ -1,22 +1,86 @@
 """Rule-based Chinese sentence splitter.
 
 A sentence ends at a run of 。！？ (``？！``, ``！！`` included); closing quotes and brackets that
-follow stay with the sentence they close (``……情意。”`` is one sentence end). A sentence that ends
-inside a quotation is split there, as published zh-en corpora are: ``情意。专家组……便利。”`` gives
-two sentences. A paragraph with no final punctuation (a heading, a dateline) is one sentence.
+follow stay with the sentence they close (``……情意。”`` is one sentence end), even across a
+stray space (``。 ”``). A sentence that ends inside a quotation is split there, as published
+zh-en corpora are: ``情意。专家组……便利。”`` gives two sentences. No cut is made where a comma-like
+mark follows (``“好！”，他说``), nor inside book-title marks ``《…》``.
+
+An ellipsis (``……``, ``…``, ``⋯⋯``, ``...``) ends a sentence only when a new one starts right after
+it (a character, a digit, an opening quote or bracket); a space after it is a pause inside the
+sentence (``不过…… 不过……``), and so is a stammer, the same character on both sides
+(``我……我``). A dash ends a sentence in the same way, but only where it cuts off a quotation
+(``你为什么——”说到这里``); elsewhere ``——`` never splits. A piece with no word character (a lone
+``……``) is never a sentence of its own: it joins the sentence before it.
+
+Half-width ``.``, ``!`` and ``?`` end a sentence only after a Chinese character, so decimals
+(``3.5%``), URLs, e-mail addresses and ASCII runs (``Hello. World``) are left alone, and a
+half-width period never ends a sentence before a letter or digit or after a list number (``一.``).
+Full-width digits keep their ``．``. Line breaks are always boundaries; a paragraph with no final
+punctuation (a heading, a dateline) is one sentence. ``；`` ends a sentence only when
+``split_at_semicolon`` is set.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from pipeline.config import ChineseRules
-from pipeline.segment.base import Segmenter, Span, trimmed_spans
+from pipeline.segment.base import LINE_BREAKS, Segmenter, Span, trimmed_spans
 
-TERMINATORS = "。！？"
-CLOSERS = "”’」』）》】\"')］〕〉"
+#: Han characters (CJK unified ideographs, extension A, compatibility, extensions B-G).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+TERMINATORS = "。！？｡"
+ELLIPSES = "…⋯"
+#: Closing marks that stay with the sentence they close, even after a space.
+CLOSERS = "”’」』）》】〕〉］｝〗〙"
+#: ASCII marks that close only when they touch the terminator (after a space they open).
+ASCII_CLOSERS = "\"')]"
+#: After these, the sentence goes on: no cut before them.
+CONTINUERS = "，、；：,;:"
+#: Chinese numerals: ``一.`` at the start of a sentence is a list number, not a sentence.
+NUMERALS = set("〇一二三四五六七八九十百千零两壹贰叁肆伍陆柒捌玖拾")
 
-_BOUNDARY = re.compile(f"[{TERMINATORS}]+[{re.escape(CLOSERS)}]*")
+# A run of sentence-final marks. It must start with a full-width terminator, an ellipsis, or a
+# half-width mark right after a Han character; ``.`` not before a letter or digit (``中文.com``).
+_HALF_WIDTH_START = rf"(?<=[{HAN}{CLOSERS}])(?:[!?]|\.(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ]))"
+_RUN = rf"(?:[{TERMINATORS}{ELLIPSES}{{semicolon}}]|{_HALF_WIDTH_START})[{TERMINATORS}{ELLIPSES}{{semicolon}}!?.]*"
+_CLOSE = rf"(?:[^\S{LINE_BREAKS}]*[{CLOSERS}]|[{re.escape(ASCII_CLOSERS)}])*"
+# A dash ends a sentence only where it cuts off a quotation (``为什么——”``), and only weakly.
+_DASH = r"[—―]+(?=[”’」』\"'])"
+_PATTERN = rf"(?:(?P<run>{_RUN})|(?P<dash>{_DASH})){_CLOSE}|[{LINE_BREAKS}]"
+
+#: A run that is only an ellipsis is weak: it ends a sentence only when one starts right after.
+_STRONG = set(TERMINATORS + "!?；")
+_WEAK_NEXT = re.compile(r"[\w“‘「『（《【〔(\[\"']")
+_NEXT_VISIBLE = re.compile(r"\s*(\S)")  # the next character that is not white space
+_WORD = re.compile(r"\w")
+_BOOK_TITLE = re.compile(r"《[^《》\n]{0,100}》")
+
+
+def _compile(split_at_semicolon: bool) -> re.Pattern[str]:
+    return re.compile(_PATTERN.replace("{semicolon}", "；" if split_at_semicolon else ""))
+
+
+_PATTERNS = {flag: _compile(flag) for flag in (False, True)}
+
+
+def _is_strong(run: str) -> bool:
+    """A run with a terminator, or one or two periods, ends a sentence; ``...`` alone is an ellipsis."""
+    if any(ch in _STRONG for ch in run):
+        return True
+    return set(run) == {"."} and len(run) < 3
+
+
+def _book_titles(text: str) -> list[Span]:
+    return [m.span() for m in _BOOK_TITLE.finditer(text)] if "《" in text else []
+
+
+def _inside(spans: list[Span], position: int) -> bool:
+    """Whether ``position`` lies strictly inside one of the ordered, disjoint ``spans``."""
+    i = bisect.bisect_left(spans, (position, position)) - 1
+    return i >= 0 and spans[i][0] < position < spans[i][1]
 
 
 class ChineseRuleSegmenter(Segmenter):
@@ -24,10 +88,65 @@ class ChineseRuleSegmenter(Segmenter):
 
     def __init__(self, settings: ChineseRules | None = None) -> None:
         self.settings = settings or ChineseRules()
+        self._pattern = _PATTERNS[self.settings.split_at_semicolon]
+
+    def _keeps_going(self, text: str, start: int, end: int, run: str) -> bool:
+        """Whether the sentence goes on after the run of marks at ``start:end`` (no cut there)."""
+        if end >= len(text):
+            return True
+        if _is_strong(run):
+            visible = _NEXT_VISIBLE.match(text, end)
+            if visible is not None and visible.group(1) in CONTINUERS:  # “好！”，他说
+                return True
+            return run == "." and _is_list_number(text, start)
+        following = text[end]
+        if _WEAK_NEXT.match(following) is None:  # a space or a mark: a pause, not an end
+            return True
+        return start > 0 and text[start - 1] == following  # 我……我 is a stammer
+
+    def _cuts(self, text: str) -> list[int]:
+        titles = _book_titles(text)
+        cuts: list[int] = []
+        for match in self._pattern.finditer(text):
+            run = match.group("run") or match.group("dash")
+            if run is None:  # a line break
+                cuts.append(match.end())
+                continue
+            start, end = match.span()
+            if titles and _inside(titles, start):
+                continue
+            if not self._keeps_going(text, start, end, run):
+                cuts.append(end)
+        return cuts
 
     def spans(self, text: str) -> list[Span]:
-        cuts = [m.end() for m in _BOUNDARY.finditer(text) if m.end() < len(text)]
-        return trimmed_spans(text, cuts)
+        return _join_wordless(text, trimmed_spans(text, self._cuts(text)))
 
     def signature(self) -> str:
-        return "zh-rules|v1"
+        semicolon = "yes" if self.settings.split_at_semicolon else "no"
+        return f"zh-rules|v2|semicolon:{semicolon}"
+
+
+def _is_list_number(text: str, period: int) -> bool:
+    """Whether the period at ``period`` follows a Chinese numeral that opens a sentence (``一.概述``)."""
+    i = period
+    while i > 0 and text[i - 1] in NUMERALS:
+        i -= 1
+    return i < period and (i == 0 or text[i - 1].isspace() or text[i - 1] in TERMINATORS)
+
+
+def _join_wordless(text: str, spans: list[Span]) -> list[Span]:
+    """Join a piece with no word character (a lone ``……``) to the sentence before it, or after it
+    when it comes first, unless a line break separates them."""
+    out: list[Span] = []
+    for start, end in spans:
+        merge = bool(out) and (not _WORD.search(text, start, end) or not _WORD.search(text, *out[-1]))
+        if merge and not _has_line_break(text, out[-1][1], start):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _has_line_break(text: str, start: int, end: int) -> bool:
+    return any(ch in LINE_BREAKS for ch in text[start:end])

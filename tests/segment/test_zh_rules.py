@@ -1,4 +1,4 @@
-"""Chinese rule splitter on the seed article's tricky paragraphs and on small cases."""
+"""Chinese rule splitter: one table row per rule, then the seed article's tricky paragraphs."""
 
 from __future__ import annotations
 
@@ -7,32 +7,93 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import ChineseRules
 from pipeline.ingest.base import paragraphs_from_text
 from pipeline.segment.zh_rules import ChineseRuleSegmenter
 
 split = ChineseRuleSegmenter().split
 
+CASES = {
+    # --- sentence ends
+    "terminators": ("今天下雨。明天晴！你去吗？", ["今天下雨。", "明天晴！", "你去吗？"]),
+    "runs of terminators": ("真的吗？！太好了！！我们走吧。", ["真的吗？！", "太好了！！", "我们走吧。"]),
+    "no cut at the very end": ("天哪！？", ["天哪！？"]),
+    # --- quotes and brackets
+    "closing quote stays with its sentence": ("他说：“我们走吧。”她没有回答。", ["他说：“我们走吧。”", "她没有回答。"]),
+    "split inside a quotation": ("他说：“第一句。第二句。”", ["他说：“第一句。", "第二句。”"]),
+    "closing marks after a stray space": ("他说：“第一句。 ”第二句。", ["他说：“第一句。 ”", "第二句。"]),
+    "corner quotes and brackets": ("「走吧。」（完。）好。", ["「走吧。」", "（完。）", "好。"]),
+    "ASCII quotes close when touching": ('他说："走吧。"她笑了。', ['他说："走吧。"', "她笑了。"]),
+    "quoted phrase then 。": (
+        "“执手相携，挚友同心”。希腊外长表示感谢。",
+        ["“执手相携，挚友同心”。", "希腊外长表示感谢。"],
+    ),
+    "speech then attribution": ("“走吧。”他说。", ["“走吧。”", "他说。"]),
+    "a comma after the quote goes on": ("“好！”，他说。", ["“好！”，他说。"]),
+    "split inside brackets": ("（注：第一句。第二句。）接着说。", ["（注：第一句。", "第二句。）", "接着说。"]),
+    # --- ellipsis and dash
+    "ellipsis before a new sentence": (
+        "开展国际合作……同舟共济贯穿全过程。",
+        ["开展国际合作……", "同舟共济贯穿全过程。"],
+    ),
+    "ellipsis before an opening quote": ("成群的苍蝇……“小娘子，走吧。”", ["成群的苍蝇……", "“小娘子，走吧。”"]),
+    "ellipsis, closing quote, new sentence": ("不在……”他道：“皇上？”", ["不在……”", "他道：“皇上？”"]),
+    "ellipsis then a space is a pause": ("不过…… 不过……”他道。", ["不过…… 不过……”", "他道。"]),
+    "ellipsis before a comma goes on": ("这个……，那个。", ["这个……，那个。"]),
+    "a stammer is one sentence": ("“我……我昨晚杀了他。”", ["“我……我昨晚杀了他。”"]),
+    "a lone ellipsis joins the sentence before": ("“传奇。” ……他们又谈了。", ["“传奇。” ……", "他们又谈了。"]),
+    "a leading ellipsis joins the sentence after": ("……他来了。", ["……他来了。"]),
+    "an elision paragraph": ("…… ……", ["…… ……"]),
+    "other ellipsis forms": ("好⋯⋯我们走。好...我们走。", ["好⋯⋯", "我们走。", "好...", "我们走。"]),
+    "never split at a dash": ("他走了——再也没回来。", ["他走了——再也没回来。"]),
+    "a dash that cuts off a quotation": ("“你为什么——”说到这里，他停了。", ["“你为什么——”", "说到这里，他停了。"]),
+    # --- semicolons, book titles
+    "no split at ； by default": ("甲地下雨；乙地晴。", ["甲地下雨；乙地晴。"]),
+    "never split inside book-title marks": ("我读了《你好！再见。》这本书。", ["我读了《你好！再见。》这本书。"]),
+    # --- things to protect
+    "decimals": ("价格上涨了3.5%。销量下降。", ["价格上涨了3.5%。", "销量下降。"]),
+    "full-width digits": ("增长了３．５％。很好。", ["增长了３．５％。", "很好。"]),
+    "URL": ("详见https://www.example.com/a?b=1。请访问。", ["详见https://www.example.com/a?b=1。", "请访问。"]),
+    "URL without scheme": ("访问www.baidu.com获取。", ["访问www.baidu.com获取。"]),
+    "e-mail address": ("请发邮件到info@example.com.cn。谢谢。", ["请发邮件到info@example.com.cn。", "谢谢。"]),
+    "ASCII run": ("他说Hello. World! 然后走了。", ["他说Hello. World! 然后走了。"]),
+    "half-width period before a letter": ("文件名是报告.txt。", ["文件名是报告.txt。"]),
+    # --- mixed input
+    "half-width marks after Han": ("真的吗?太好了!我们走吧.明天见。", ["真的吗?", "太好了!", "我们走吧.", "明天见。"]),
+    "a list number is not a sentence": ("一.概述", ["一.概述"]),
+    "but a numeral can end one": ("他今年三十.明年就老了。", ["他今年三十.", "明年就老了。"]),
+    "full-width spaces are trimmed": (
+        "\u3000\u3000目前，疫情暴发。\u3000\u3000流行病不分国界。",
+        ["目前，疫情暴发。", "流行病不分国界。"],
+    ),
+    "traditional characters": ("這是繁體字。還有一句！", ["這是繁體字。", "還有一句！"]),
+    # --- lines and headings
+    "heading without final punctuation": ("“真诚感谢中国鼎力相助”", ["“真诚感谢中国鼎力相助”"]),
+    "dateline": ("（本报北京3月29日电  记者王新萍）", ["（本报北京3月29日电  记者王新萍）"]),
+    "list item": ("1. 第一项", ["1. 第一项"]),
+    "line breaks are boundaries": ("标题\n第一句。第二句\r\n第三句", ["标题", "第一句。", "第二句", "第三句"]),
+    "a lone ellipsis does not cross a line break": ("好。\n……", ["好。", "……"]),
+    "empty": ("", []),
+    "white space only": (" \u3000\n", []),
+}
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("今天下雨。明天晴。", ["今天下雨。", "明天晴。"]),
-        ("真的吗？！太好了！！我们走吧。", ["真的吗？！", "太好了！！", "我们走吧。"]),
-        # a closing quote stays with the sentence it closes
-        ("他说：“我们走吧。”她没有回答。", ["他说：“我们走吧。”", "她没有回答。"]),
-        # a sentence that ends inside a quotation is split there
-        ("他说：“第一句。第二句。”", ["他说：“第一句。", "第二句。”"]),
-        # a quoted phrase followed by 。 keeps both
-        ("“执手相携，挚友同心”。希腊外长表示感谢。", ["“执手相携，挚友同心”。", "希腊外长表示感谢。"]),
-        # a heading without final punctuation is one sentence
-        ("“真诚感谢中国鼎力相助”", ["“真诚感谢中国鼎力相助”"]),
-        ("（本报北京3月29日电  记者王新萍）", ["（本报北京3月29日电  记者王新萍）"]),
-        ("没有句号的一行", ["没有句号的一行"]),
-        ("", []),
-    ],
-)
+
+@pytest.mark.parametrize(("text", "expected"), CASES.values(), ids=CASES.keys())
 def test_split(text: str, expected: list[str]) -> None:
     assert split(text) == expected
+
+
+def test_semicolon_splits_only_when_configured() -> None:
+    text = "甲地下雨；乙地晴；“丙地大风；”丁地。"
+    semicolons = ChineseRuleSegmenter(ChineseRules(split_at_semicolon=True))
+    assert semicolons.split(text) == ["甲地下雨；", "乙地晴；", "“丙地大风；”", "丁地。"]
+    assert split(text) == [text]
+    assert "semicolon:yes" in semicolons.signature() and "semicolon:no" in ChineseRuleSegmenter().signature()
+
+
+def test_a_very_long_sentence_stays_whole() -> None:
+    text = "这是一个很长的句子，" * 20_000 + "完。"
+    assert ChineseRuleSegmenter().spans(text) == [(0, len(text))]
 
 
 def test_seed_tricky_paragraphs(seed_files: tuple[Path, Path]) -> None:
@@ -46,6 +107,8 @@ def test_seed_tricky_paragraphs(seed_files: tuple[Path, Path]) -> None:
     dateline = split(paragraphs[-1])
     assert len(dateline) == 1 and dateline[0].startswith("（本报北京") and dateline[0].endswith("花放）")
     assert split(paragraphs[5]) == ["……\u00a0……"]  # the source has a no-break space there
+    science = split(paragraphs[19])
+    assert science[0].endswith("开展疫苗研发国际合作……") and science[1].startswith("同舟共济")
 
 
 def test_offsets_give_back_the_paragraph_text(seed_files: tuple[Path, Path]) -> None:

@@ -1,0 +1,47 @@
+"""The splitters against gold splits: every boundary of the seed article, and the MAC-Dev targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest.base import paragraphs_from_text
+from pipeline.registry import SEGMENTERS
+from pipeline.segment.evaluate import read_gold, score_paragraphs
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MAC = Path(__file__).resolve().parents[3] / "shared" / "data" / "mac-dev"
+DEFAULT = {"zh": "zh-rules", "en": "en-rules"}
+
+
+def nonspace(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_seed_gold_file_holds_the_seed_text(lang: str, seed_files: tuple[Path, Path]) -> None:
+    """The hand-made gold split is the article itself: same paragraphs, same characters."""
+    source = seed_files[0] if lang == "zh" else seed_files[1]
+    paragraphs = paragraphs_from_text(source.read_text(encoding="utf-8"))
+    gold = read_gold(FIXTURES / f"seed.{lang}.sents")
+    assert [nonspace("".join(sentences)) for sentences in gold] == [nonspace(p.text) for p in paragraphs]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_seed_boundary_is_right(lang: str, seed_files: tuple[Path, Path]) -> None:
+    source = seed_files[0] if lang == "zh" else seed_files[1]
+    segmenter = SEGMENTERS.load(DEFAULT[lang])()
+    paragraphs = paragraphs_from_text(source.read_text(encoding="utf-8"))
+    gold = read_gold(FIXTURES / f"seed.{lang}.sents")
+    assert [segmenter.split(p.text) for p in paragraphs] == gold
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not MAC.is_dir(), reason=f"MAC-Dev not found at {MAC} (it lives in ../shared/data)")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_mac_dev_boundary_f1_reaches_the_target(lang: str) -> None:
+    paragraphs = [p for path in sorted(MAC.glob(f"*.{lang}.sents")) for p in read_gold(path)]
+    counts = score_paragraphs(paragraphs, lang, SEGMENTERS.load(DEFAULT[lang])().spans)
+    assert counts.hits + counts.missed > 1000, "MAC-Dev looks incomplete"
+    assert counts.f1 >= 0.985, counts
