@@ -46,6 +46,7 @@ COLUMNS = LINK_COLUMNS + REVIEW_COLUMNS
 #: Values of ``status``; empty means "not decided".
 STATUSES = ("accept", "reject", "fix")
 
+_FIELD_LIMIT = 1 << 30
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
@@ -75,8 +76,14 @@ def format_tsv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return buffer.getvalue()
 
 
+def _allow_long_fields() -> None:
+    """The csv module refuses fields over 131,072 characters by default; a text may be longer."""
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+
+
 def read_tsv(path: Path) -> tuple[list[str], list[list[str]]]:
     """Header and unescaped rows of a TSV written by :func:`format_tsv`."""
+    _allow_long_fields()
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quotechar='"')
         header = next(reader, [])
@@ -94,6 +101,7 @@ def numbered_records(path: Path) -> Iterator[tuple[int, list[str]]]:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    _allow_long_fields()
     with handle:
         reader = csv.reader(handle, delimiter="\t", quotechar='"')
         start = 1
