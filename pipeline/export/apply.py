@@ -263,7 +263,7 @@ def _write_outputs(run: Run, decisions: Mapping[LinkKey, Decision], selection: S
     return written
 
 
-def _record_review(run: Run, reviewed: Path, result: ApplyResult, command: Sequence[str]) -> None:
+def _record_review(run: Run, reviewed: dict[str, Any], result: ApplyResult, command: Sequence[str]) -> None:
     manifest = run.manifest
     records = {p.name: file_record(p) for p in result.files}
     outputs = manifest.setdefault("outputs", [])
@@ -276,7 +276,7 @@ def _record_review(run: Run, reviewed: Path, result: ApplyResult, command: Seque
         {
             "applied": now(),
             "command": list(command),
-            "file": file_record(reviewed),
+            "file": reviewed,
             "decisions": result.decisions,
             "export": result.selection.summary(),
             "outputs": [file_record(p) for p in result.files],
@@ -289,6 +289,7 @@ def apply_review(reviewed: Path, run_dir: Path, command: Sequence[str] = ()) -> 
     """Check ``reviewed`` against the run in ``run_dir``; if it holds no problem, rewrite the corpus files."""
     run = load_run(run_dir)
     decisions = read_review(reviewed, run)
+    reviewed_record = file_record(reviewed)  # before writing: the file may be the run's own reviewed.tsv
     selection = select_pairs(run.rows, run.config.export, decisions)
     stage = Path(tempfile.mkdtemp(dir=run_dir, prefix=".apply-"))
     try:
@@ -300,5 +301,5 @@ def apply_review(reviewed: Path, run_dir: Path, command: Sequence[str] = ()) -> 
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     result = ApplyResult(run_dir, _decision_counts(run.rows, decisions), selection, files)
-    _record_review(run, reviewed, result, command)
+    _record_review(run, reviewed_record, result, command)
     return result

@@ -94,25 +94,27 @@ def numbered_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Every record of a TSV (header included) with the 1-based line it starts on, fields unescaped.
 
     A quoted field may span lines (a spreadsheet writes a typed line break that way), so the line is
-    counted by the reader, not by the record. Undecodable bytes and CSV errors raise
-    :class:`InputError` naming the file and line.
+    counted by the reader, not by the record. A UTF-8 byte-order mark (as some spreadsheets write) is
+    skipped. Undecodable bytes and CSV errors raise :class:`InputError` naming the file and line.
     """
     try:
-        handle = path.open(encoding="utf-8", newline="")
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
     _allow_long_fields()
-    with handle:
-        reader = csv.reader(handle, delimiter="\t", quotechar='"')
-        start = 1
-        try:
-            for row in reader:
-                yield start, [unescape(field) for field in row]
-                start = reader.line_num + 1
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not valid UTF-8 ({exc.reason}); save the file as UTF-8") from None
-        except csv.Error as exc:
-            raise InputError(f"{path}:{start}: not a readable TSV record ({exc})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+    start = 1
+    try:
+        for row in reader:
+            yield start, [unescape(field) for field in row]
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{path}:{start}: not a readable TSV record ({exc})") from None
 
 
 def _ids(ids: Sequence[int]) -> str:

@@ -258,3 +258,14 @@ def test_apply_command_on_a_real_run(copy_run: Path, tmp_path: Path) -> None:
     out = cli("apply", str(bad), "--run", str(copy_run), cwd=tmp_path)
     assert out.returncode == 3
     assert f"error: {bad}: 1 problem; nothing was applied:\n  {bad}:2: status 'yes'" in out.stderr
+
+
+def test_the_stored_review_can_be_applied_again(sample_run: Callable[..., Path], tmp_path: Path) -> None:
+    run = sample_run(FORMATS)
+    apply_review(review_of(run, tmp_path, lambda rows: rows[0].__setitem__(STATUS, "Reject")), run)
+    stored = sha256_file(run / "reviewed.tsv")
+    corpus = lines(run / "corpus.zh")
+    apply_review(run / "reviewed.tsv", run)
+    assert lines(run / "corpus.zh") == corpus and sha256_file(run / "reviewed.tsv") == stored
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["reviews"][1]["file"]["sha256"] == stored

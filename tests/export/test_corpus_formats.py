@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from export_builders import NASTY_EN, NASTY_ZH, SAMPLE, aligned_document, no_scores
+from export_builders import NASTY_EN, NASTY_ZH, SAMPLE, aligned_document, link_row, no_scores
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import ExportSection
 from pipeline.export.corpus import Decision, Selection, rows_from_docs, select_pairs
@@ -183,3 +186,53 @@ def test_moses_files_per_origin_are_line_aligned(tmp_path: Path) -> None:
     assert len(zh) == len(en) == 4 and len(mt_zh) == len(mt_en) == 5
     assert en[2] == " ".join(NASTY_EN.split())  # one pair, one line
     assert mt_en == [mt for _, mt, _, _ in SAMPLE]
+
+
+def test_parquet_without_pyarrow_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.errors import ConfigError
+    from pipeline.export.parquet import ParquetExporter
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # what `import pyarrow` meets where it is not installed
+    with pytest.raises(ConfigError, match=r"'parquet' needs pyarrow; install it with: pip install '\.\[parquet\]'"):
+        ParquetExporter()
+
+
+# Text as a corpus holds it; XML 1.0 cannot hold most control characters, so TMX is tested without them.
+ANY_TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=30).filter(str.strip)
+XML_TEXT = st.text(
+    st.characters(codec="utf-8", blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffe\uffff")
+    | st.sampled_from("\t\n\r<>&\"'"),
+    min_size=1,
+    max_size=30,
+).filter(str.strip)
+
+
+def pairs_of(texts: list[tuple[str, str]]) -> Selection:
+    rows = [link_row(index=i, zh=zh, en=en) for i, (zh, en) in enumerate(texts)]
+    return select_pairs(rows, ExportSection())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(ANY_TEXT, ANY_TEXT), max_size=5))
+def test_any_text_round_trips_through_jsonl(tmp_path_factory: pytest.TempPathFactory, texts: list) -> None:
+    [path] = JsonlExporter().write(pairs_of(texts), tmp_path_factory.mktemp("jsonl"))
+    back = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n")[:-1]]
+    assert [(r["zh"], r["en"]) for r in back] == texts
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(ANY_TEXT, ANY_TEXT), max_size=5))
+def test_any_text_round_trips_through_parquet(tmp_path_factory: pytest.TempPathFactory, texts: list) -> None:
+    pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is the 'parquet' extra: pip install '.[parquet]'")
+    from pipeline.export.parquet import ParquetExporter
+
+    [path] = ParquetExporter().write(pairs_of(texts), tmp_path_factory.mktemp("parquet"))
+    assert [(r["zh"], r["en"]) for r in pq.read_table(path).to_pylist()] == texts
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(XML_TEXT, XML_TEXT), max_size=5))
+def test_any_xml_text_round_trips_through_tmx(tmp_path_factory: pytest.TempPathFactory, texts: list) -> None:
+    [path] = TmxExporter().write(pairs_of(texts), tmp_path_factory.mktemp("tmx"))
+    back = [tuple(t.findtext("seg") or "" for t in tu.findall("tuv")) for tu in tmx_units(path)]
+    assert back == texts

@@ -26,8 +26,9 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(review_browser.missing() is not None, reason=str(review_browser.missing())),
 ]
-STATUS, EN_FIXED = COLUMNS.index("status"), COLUMNS.index("en_fixed")
+STATUS, EN_FIXED, NOTE = (COLUMNS.index(c) for c in ("status", "en_fixed", "note"))
 FIX = 'Fixed "English"\nover two lines'
+NOTE_TEXT = 'a literal \\t, a "quote" and <b>markup</b>'
 
 
 @pytest.fixture
@@ -123,6 +124,7 @@ def test_review_round_trip(copy_run: Path, browser: tuple[Any, Path], tmp_path: 
     english = driver.find_element(By.CSS_SELECTOR, '.editor textarea[name="en_fixed"]')
     english.send_keys(Keys.CONTROL, "a", Keys.BACKSPACE)
     english.send_keys('Fixed "English"', Keys.ENTER, "over two lines")
+    driver.find_element(By.CSS_SELECTOR, '.editor textarea[name="note"]').send_keys(NOTE_TEXT)
     english.send_keys(Keys.CONTROL, Keys.ENTER)
     assert [link["status"] for link in shown(driver)[:7]] == ["accept", "accept", "reject", "", "fix", "reject", ""]
     assert "2 accepted · 2 rejected · 1 fixed" in driver.find_element(By.ID, "stats").text
@@ -139,7 +141,7 @@ def test_review_round_trip(copy_run: Path, browser: tuple[Any, Path], tmp_path: 
     assert header == list(COLUMNS)
     assert [r[:12] for r in rows] == [r[:12] for r in run_rows], "the run's columns come back unchanged"
     assert [r[STATUS] for r in rows[:7]] == ["accept", "accept", "reject", "", "fix", "reject", ""]
-    assert rows[4][EN_FIXED] == FIX
+    assert rows[4][EN_FIXED] == FIX and rows[4][NOTE] == NOTE_TEXT
 
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "pipeline", "apply", str(reviewed), "--run", str(copy_run)]
@@ -150,7 +152,8 @@ def test_review_round_trip(copy_run: Path, browser: tuple[Any, Path], tmp_path: 
     records = [json.loads(line) for line in (copy_run / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     reference = {r["id"]: r for r in records if r["origin"] == "reference"}
     assert "covid-cooperation:2" not in reference and "covid-cooperation:5" not in reference
-    assert reference["covid-cooperation:4"]["en"] == FIX and reference["covid-cooperation:0"]["status"] == "accept"
+    assert reference["covid-cooperation:4"]["en"] == FIX and reference["covid-cooperation:4"]["note"] == NOTE_TEXT
+    assert reference["covid-cooperation:0"]["status"] == "accept"
     english_lines = (copy_run / "corpus.en").read_text(encoding="utf-8").splitlines()
     assert 'Fixed "English" over two lines' in english_lines
     manifest = json.loads((copy_run / "manifest.json").read_text(encoding="utf-8"))

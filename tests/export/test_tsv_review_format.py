@@ -71,11 +71,17 @@ def test_numbered_records_give_the_line_each_record_starts_on(tmp_path: Path) ->
     ]
 
 
-def test_a_file_that_is_not_utf8_is_refused_with_its_name(tmp_path: Path) -> None:
+def test_a_file_that_is_not_utf8_is_refused_with_its_name_and_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.tsv"
-    path.write_bytes("h\n中文".encode("gb18030"))
-    with pytest.raises(InputError, match=r"bad\.tsv: not valid UTF-8 .*save the file as UTF-8"):
+    path.write_bytes("h\nok\n中文".encode("gb18030"))
+    with pytest.raises(InputError, match=r"bad\.tsv:3: not valid UTF-8 .*save the file as UTF-8"):
         list(numbered_records(path))
+
+
+def test_a_utf8_byte_order_mark_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "bom.tsv"
+    path.write_bytes("\ufeffdoc_id\tlink_id\na\t1\n".encode())
+    assert list(numbered_records(path)) == [(1, ["doc_id", "link_id"]), (2, ["a", "1"])]
 
 
 def test_a_text_longer_than_the_csv_modules_default_limit_round_trips(tmp_path: Path) -> None:
