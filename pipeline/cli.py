@@ -44,6 +44,13 @@ def make_parser() -> argparse.ArgumentParser:
     _add_config_arguments(validate)
     validate.set_defaults(handler=cmd_validate)
 
+    apply = commands.add_parser(
+        "apply", help="check a reviewed TSV against its run, then rewrite the run's corpus files", epilog=EPILOG
+    )
+    apply.add_argument("reviewed", type=Path, help="the reviewed TSV (review.html's download, or an edited copy)")
+    apply.add_argument("--run", dest="run_dir", type=Path, required=True, help="the run folder it was made from")
+    apply.set_defaults(handler=cmd_apply)
+
     segment = commands.add_parser(
         "segment",
         help="split text into sentences, one per output line",
@@ -95,6 +102,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     config.load(args.config, args.overrides)
     print(f"{args.config}: valid")
+    return 0
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from pipeline.export.apply import apply_review
+
+    result = apply_review(args.reviewed, args.run_dir, command=["pipeline", *sys.argv[1:]])
+    print("\n".join(result.lines()))
     return 0
 
 

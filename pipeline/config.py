@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
 
 from pipeline.errors import ConfigError
 
@@ -166,8 +166,50 @@ ScoreSection = Annotated[Annotated[SacrebleuSettings, Tag("sacrebleu")], _tag_of
 # export
 
 
+ExportFormat = Literal["tsv", "moses", "jsonl", "parquet", "tmx", "review"]
+
+
+class ExportFilters(Section):
+    """Which aligned pairs reach the corpus files (Moses, JSONL, Parquet, TMX); the TSV and the review
+    page always hold every link. Every filter is off by default. Lengths count characters other than
+    white space; the ratio is English length over Chinese length. ``min_align_score`` and
+    ``link_types`` judge the alignment, so they apply to source-reference pairs only. A link a reviewer
+    accepted or fixed is kept whatever these filters say."""
+
+    min_align_score: float | None = Field(default=None, ge=0, le=1, description="Drop links the aligner doubts.")
+    link_types: list[LinkType] | None = Field(default=None, min_length=1, description="e.g. [1-1]; None: all.")
+    min_length: int = Field(default=0, ge=0, description="Characters on each side, white space not counted.")
+    max_length: int | None = Field(default=None, gt=0)
+    min_length_ratio: float | None = Field(default=None, gt=0, description="English chars / Chinese chars.")
+    max_length_ratio: float | None = Field(default=None, gt=0)
+    min_script_ratio: float | None = Field(
+        default=None, gt=0, le=1, description="Share of letters in the expected script (Han / Latin), each side."
+    )
+    drop_duplicates: bool = Field(default=False, description="Keep the first of identical (zh, en) pairs.")
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> ExportFilters:
+        if self.max_length is not None and self.min_length > self.max_length:
+            raise ValueError(f"min_length {self.min_length} is above max_length {self.max_length}")
+        low, high = self.min_length_ratio, self.max_length_ratio
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"min_length_ratio {low} is above max_length_ratio {high}")
+        return self
+
+
 class ExportSection(Section):
-    formats: list[Literal["tsv", "moses"]] = Field(default_factory=lambda: ["tsv", "moses"])
+    formats: list[ExportFormat] = Field(default_factory=lambda: ["tsv", "moses", "review"])
+    pairs: Literal["reference", "mt", "both"] = Field(
+        default="reference",
+        description="Corpus pairs: source-reference (human), source-machine translation (synthetic), or both.",
+    )
+    filters: ExportFilters = ExportFilters()
+
+    @model_validator(mode="after")
+    def _review_needs_tsv(self) -> ExportSection:
+        if "review" in self.formats and "tsv" not in self.formats:
+            raise ValueError("'review' needs 'tsv' too: pipeline apply checks a reviewed file against aligned.tsv")
+        return self
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,6 +292,8 @@ def _message(error: Mapping[str, Any], holder: Any) -> str:
         return f"must be >= {ctx.get('ge')}"
     if kind == "missing":
         return "required key is missing"
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])  # a validator's own sentence, without pydantic's "Value error, " prefix
     return str(error["msg"])
 
 

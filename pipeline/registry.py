@@ -87,6 +87,10 @@ EXPORTERS = Registry(
     {
         "tsv": "pipeline.export.tsv:TsvExporter",
         "moses": "pipeline.export.moses:MosesExporter",
+        "jsonl": "pipeline.export.jsonl:JsonlExporter",
+        "parquet": "pipeline.export.parquet:ParquetExporter",
+        "tmx": "pipeline.export.tmx:TmxExporter",
+        "review": "pipeline.export.review:ReviewPageExporter",
     },
 )
 

@@ -25,7 +25,7 @@ def test_minimal_config_gets_defaults_for_every_section() -> None:
     assert cfg.translate.model == "Helsinki-NLP/opus-mt-zh-en"
     assert cfg.align.name == "dp"
     assert cfg.score.metrics == ["bleu", "chrf"]
-    assert cfg.export.formats == ["tsv", "moses"]
+    assert cfg.export.formats == ["tsv", "moses", "review"]
 
 
 @pytest.mark.parametrize("path", ["configs/seed.yaml", "configs/offline-demo.yaml"])
@@ -55,7 +55,23 @@ def test_unknown_key_wrong_type_and_unknown_backend_are_reported_together() -> N
         ({"translate": {"device": "tpu"}}, "translate -> device: Input should be 'auto', 'cpu' or 'cuda'"),
         ({"segment": {"zh": {"name": "pysbd"}}}, "segment -> zh: unknown backend 'pysbd'; valid names: 'zh-rules'"),
         ({"score": {"metrics": ["bleu", "comet"]}}, "score -> metrics -> 1: Input should be 'bleu' or 'chrf'"),
-        ({"export": {"formats": ["tmx"]}}, "export -> formats -> 0: Input should be 'tsv' or 'moses'"),
+        (
+            {"export": {"formats": ["xlsx"]}},
+            "export -> formats -> 0: Input should be 'tsv', 'moses', 'jsonl', 'parquet', 'tmx' or 'review'",
+        ),
+        ({"export": {"formats": ["moses", "review"]}}, "export: 'review' needs 'tsv' too"),
+        ({"export": {"pairs": "all"}}, "export -> pairs: Input should be 'reference', 'mt' or 'both'"),
+        ({"export": {"filters": {"min_align_score": 2}}}, "export -> filters -> min_align_score: Input should be less"),
+        ({"export": {"filters": {"link_types": ["1-4"]}}}, "export -> filters -> link_types -> 0: Input should be"),
+        (
+            {"export": {"filters": {"min_length": 9, "max_length": 3}}},
+            "export -> filters: min_length 9 is above max_length 3",
+        ),
+        (
+            {"export": {"filters": {"min_length_ratio": 4, "max_length_ratio": 1}}},
+            "export -> filters: min_length_ratio 4.0 is",
+        ),
+        ({"export": {"filters": {"dedupe": True}}}, "export -> filters -> dedupe: unknown key; valid keys here: min_"),
         ({"runs": {}}, "runs: unknown key; valid keys here: run, ingest, segment"),
     ],
 )

@@ -16,7 +16,7 @@ from pipeline.export.tsv import COLUMNS, read_tsv
 from pipeline.ingest.base import paragraphs_from_text
 from pipeline.segment.zh_rules import ChineseRuleSegmenter
 
-OUTPUT_FILES = {"aligned.tsv", "corpus.zh", "corpus.en", "report.json", "manifest.json"}
+OUTPUT_FILES = {"aligned.tsv", "corpus.zh", "corpus.en", "report.json", "manifest.json", "review.html"}
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -77,6 +77,14 @@ def test_corpus_files_have_equal_line_counts(demo_run: Path) -> None:
     assert len(zh) == len(en) > 0
     _, rows = read_tsv(demo_run / "aligned.tsv")
     assert len(zh) == sum(1 for r in rows if r[2] and r[3])
+
+
+def test_report_counts_the_pairs_written_to_the_corpus(demo_run: Path) -> None:
+    report = json.loads((demo_run / "report.json").read_text(encoding="utf-8"))
+    counts = report["export"]["origins"]["reference"]
+    assert report["export"]["pairs"] == "reference"
+    assert counts["written"] == len((demo_run / "corpus.zh").read_text(encoding="utf-8").splitlines())
+    assert counts["links"] == counts["one_sided"] + sum(counts["removed"].values()) + counts["written"]
 
 
 def test_report_has_scores_with_signatures_counts_and_timings(demo_run: Path) -> None:

@@ -1,33 +1,29 @@
 """Moses-style parallel corpus: ``corpus.zh`` and ``corpus.en``, line i of one translating line i of the other.
 
-Only links with a source and a reference side are written: a corpus of human translations never
-mixes in machine output. White space runs (tabs included) become one space, so each pair is one line.
+Source-reference pairs go to ``corpus.zh`` / ``corpus.en``, source-machine-translation pairs to
+``corpus.mt.zh`` / ``corpus.mt.en``, so a corpus of human translations never mixes in machine
+output (``export.pairs`` says which are written). White space runs (tabs and line breaks included)
+become one space, so each pair is one line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.export.base import Exporter
+from pipeline.export.corpus import CorpusExporter, Selection, one_line
 from pipeline.io import atomic_write_lines
-from pipeline.records import AlignedDocument, ScoreResult
+
+#: File stem of each origin's pair of files.
+STEMS = {"reference": "corpus", "mt": "corpus.mt"}
 
 
-def one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-class MosesExporter(Exporter):
-    def export(self, docs: Sequence[AlignedDocument], scores: ScoreResult, run_dir: Path) -> list[Path]:
-        zh: list[str] = []
-        en: list[str] = []
-        for doc in docs:
-            for link in doc.links:
-                if link.src and link.ref:
-                    zh.append(one_line(doc.source_text(link)))
-                    en.append(one_line(doc.reference_text(link)))
-        paths = [run_dir / "corpus.zh", run_dir / "corpus.en"]
-        atomic_write_lines(paths[0], zh)
-        atomic_write_lines(paths[1], en)
+class MosesExporter(CorpusExporter):
+    def write(self, selection: Selection, run_dir: Path) -> list[Path]:
+        paths: list[Path] = []
+        for origin in selection.counts:
+            pairs = selection.of(origin)
+            zh, en = run_dir / f"{STEMS[origin]}.zh", run_dir / f"{STEMS[origin]}.en"
+            atomic_write_lines(zh, (one_line(p.zh) for p in pairs))
+            atomic_write_lines(en, (one_line(p.en) for p in pairs))
+            paths += [zh, en]
         return paths

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pipeline.export.corpus import export_summary
 from pipeline.records import AlignedDocument, Document, ScoreResult
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def build_report(
             "seconds": round(stats.seconds, 3),
             "sentences_per_second": round(stats.sentences_per_second, 2),
         },
+        "export": export_summary(aligned, scores, backends.exporters),  # corpus pairs and filter counts
         "signatures": backends.signatures(),
         "documents": _document_rows(documents, aligned),
         "timings_seconds": dict(timings),

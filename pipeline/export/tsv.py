@@ -6,20 +6,27 @@ or ``wc -l`` work. Fields are then written as CSV with a tab delimiter: a field 
 quote is enclosed in double quotes, with inner quotes doubled, so that pandas
 (``read_csv(sep="\\t")``) and spreadsheets read a text that starts with ``"`` correctly.
 :func:`read_tsv` undoes both steps exactly.
+
+The last four columns are for a reviewer: ``status`` (``accept``, ``reject``, ``fix`` or empty),
+``zh_fixed`` / ``en_fixed`` (corrected text) and a free ``note``; the run writes them empty, the
+review page fills them in, and ``pipeline apply`` reads them back (:mod:`pipeline.export.apply`).
+A link is identified by ``doc_id`` and ``link_id`` (its 0-based index within the document).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from pipeline.errors import InputError
 from pipeline.export.base import Exporter
 from pipeline.io import atomic_write_text
 from pipeline.records import AlignedDocument, ScoreResult
 
-COLUMNS = (
+#: What the run knows about a link, in this order.
+LINK_COLUMNS = (
     "doc_id",
     "link_id",
     "src_ids",
@@ -33,7 +40,13 @@ COLUMNS = (
     "bleu",
     "flags",
 )
+#: What a reviewer fills in; written empty by the run.
+REVIEW_COLUMNS = ("status", "zh_fixed", "en_fixed", "note")
+COLUMNS = LINK_COLUMNS + REVIEW_COLUMNS
+#: Values of ``status``; empty means "not decided".
+STATUSES = ("accept", "reject", "fix")
 
+_FIELD_LIMIT = 1 << 30
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
@@ -63,12 +76,45 @@ def format_tsv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return buffer.getvalue()
 
 
+def _allow_long_fields() -> None:
+    """The csv module refuses fields over 131,072 characters by default; a text may be longer."""
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+
+
 def read_tsv(path: Path) -> tuple[list[str], list[list[str]]]:
     """Header and unescaped rows of a TSV written by :func:`format_tsv`."""
+    _allow_long_fields()
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quotechar='"')
         header = next(reader, [])
         return header, [[unescape(field) for field in row] for row in reader]
+
+
+def numbered_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Every record of a TSV (header included) with the 1-based line it starts on, fields unescaped.
+
+    A quoted field may span lines (a spreadsheet writes a typed line break that way), so the line is
+    counted by the reader, not by the record. A UTF-8 byte-order mark (as some spreadsheets write) is
+    skipped. Undecodable bytes and CSV errors raise :class:`InputError` naming the file and line.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+    _allow_long_fields()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+    start = 1
+    try:
+        for row in reader:
+            yield start, [unescape(field) for field in row]
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{path}:{start}: not a readable TSV record ({exc})") from None
 
 
 def _ids(ids: Sequence[int]) -> str:
@@ -80,6 +126,7 @@ def _number(value: float | None, digits: int) -> str:
 
 
 def link_rows(docs: Sequence[AlignedDocument], scores: ScoreResult) -> Iterable[list[str]]:
+    """The :data:`LINK_COLUMNS` fields of every link, as the TSV holds them (numbers rounded)."""
     for doc in docs:
         for link in doc.links:
             key = (doc.id, link.index)
@@ -104,5 +151,6 @@ class TsvExporter(Exporter):
 
     def export(self, docs: Sequence[AlignedDocument], scores: ScoreResult, run_dir: Path) -> list[Path]:
         path = run_dir / self.filename
-        atomic_write_text(path, format_tsv(COLUMNS, link_rows(docs, scores)))
+        empty_review = [""] * len(REVIEW_COLUMNS)
+        atomic_write_text(path, format_tsv(COLUMNS, (row + empty_review for row in link_rows(docs, scores))))
         return [path]

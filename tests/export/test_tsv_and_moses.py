@@ -73,10 +73,20 @@ def test_tsv_has_the_documented_columns_and_one_row_per_link(tmp_path: Path) -> 
     header, rows = read_tsv(path)
     assert tuple(header) == COLUMNS
     assert [r[:4] for r in rows] == [["doc", "0", "0", "0"], ["doc", "1", "1", "1"], ["doc", "2", "2", ""]]
-    assert rows[0][4:] == ["他说：“好。”", "He said: good.", '"Good," he said.', "1-1", "0.9123", "55.50", "30.00", ""]
+    assert rows[0][4:12] == [
+        "他说：“好。”",
+        "He said: good.",
+        '"Good," he said.',
+        "1-1",
+        "0.9123",
+        "55.50",
+        "30.00",
+        "",
+    ]
+    assert all(r[12:] == ["", "", "", ""] for r in rows), "the review columns are written empty"
     assert rows[1][4] == "第二句\t有制表符。" and rows[1][6] == "The second\nsentence."
     assert rows[1][11] == "clause-split"
-    assert rows[2][6:] == ["", "1-0", "0.0100", "", "", ""]
+    assert rows[2][6:12] == ["", "1-0", "0.0100", "", "", ""]
 
 
 def test_tsv_reads_as_plain_csv_with_a_tab_delimiter(tmp_path: Path) -> None:

@@ -1,0 +1,283 @@
+"""What the corpus formats share: links as the TSV holds them, review decisions, and the selection of
+the pairs that reach a corpus file, with counts for the report.
+
+A run and ``pipeline apply`` build the corpus from the same rows, the fields of ``aligned.tsv``
+(numbers rounded as written there), so a filter threshold means the same in both and applying an
+empty review rewrites identical corpus files. A link is identified by ``doc_id`` and ``link_id``.
+
+Pairs: a link gives a source-reference pair (``reference``, a human parallel corpus) when both
+sides have text, and a source-machine-translation pair (``mt``, synthetic) when it has source
+sentences; ``export.pairs`` picks one origin or both. A reviewer's ``reject`` drops the link from
+every origin; ``fix`` puts ``zh_fixed`` / ``en_fixed`` in place of the Chinese / English side of
+every pair of the link; ``accept`` and ``fix`` keep a pair that a filter would drop.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import ExportSection
+from pipeline.export.base import Exporter
+from pipeline.export.filters import FILTERS, Candidate, PairFilter
+from pipeline.export.tsv import LINK_COLUMNS, link_rows
+from pipeline.records import AlignedDocument, ScoreResult
+
+LinkKey = tuple[str, int]
+
+#: The origins ``export.pairs`` selects, in output order.
+ORIGINS: dict[str, tuple[str, ...]] = {"reference": ("reference",), "mt": ("mt",), "both": ("reference", "mt")}
+
+
+def one_line(text: str) -> str:
+    """White space runs (tabs and line breaks included) as one space: one pair, one line."""
+    return " ".join(text.split())
+
+
+def _ids(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",")) if text else ()
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    """One alignment link as ``aligned.tsv`` holds it; ``fields`` are its :data:`LINK_COLUMNS` strings."""
+
+    doc_id: str
+    link_id: int
+    src_ids: tuple[int, ...]
+    ref_ids: tuple[int, ...]
+    zh: str
+    mt: str
+    en: str
+    link_type: str
+    align_score: float | None
+    chrf: float | None
+    bleu: float | None
+    flags: tuple[str, ...]
+    fields: tuple[str, ...]
+
+    @property
+    def key(self) -> LinkKey:
+        return (self.doc_id, self.link_id)
+
+    @property
+    def id(self) -> str:
+        """``doc_id:link_id``, the link's name in messages and in TMX ``tuid``."""
+        return f"{self.doc_id}:{self.link_id}"
+
+    @classmethod
+    def from_fields(cls, fields: Sequence[str]) -> LinkRow:
+        """Parse the :data:`LINK_COLUMNS` fields; ``ValueError`` says which one is malformed."""
+        if len(fields) != len(LINK_COLUMNS):
+            raise ValueError(f"expected {len(LINK_COLUMNS)} link fields, found {len(fields)}")
+        values = dict(zip(LINK_COLUMNS, fields, strict=True))
+        parsed: dict[str, Any] = {}
+        for column, parse in (
+            ("link_id", int),
+            ("src_ids", _ids),
+            ("ref_ids", _ids),
+            ("align_score", _number),
+            ("chrf", _number),
+            ("bleu", _number),
+        ):
+            try:
+                parsed[column] = parse(values[column])
+            except ValueError:
+                raise ValueError(f"{column} {values[column]!r} is not a valid value") from None
+        return cls(
+            doc_id=values["doc_id"],
+            zh=values["zh"],
+            mt=values["mt"],
+            en=values["en"],
+            link_type=values["link_type"],
+            flags=tuple(f for f in values["flags"].split(",") if f),
+            fields=tuple(fields),
+            **parsed,
+        )
+
+
+def rows_from_docs(docs: Sequence[AlignedDocument], scores: ScoreResult) -> list[LinkRow]:
+    """The links of a run, exactly as ``aligned.tsv`` holds them."""
+    return [LinkRow.from_fields(fields) for fields in link_rows(docs, scores)]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A reviewer's judgement of one link: ``status`` is ``accept``, ``reject``, ``fix`` or empty."""
+
+    status: str = ""
+    zh_fixed: str = ""
+    en_fixed: str = ""
+    note: str = ""
+
+    @property
+    def keeps(self) -> bool:
+        """A person looked and kept the link: it passes the automatic filters."""
+        return self.status in ("accept", "fix")
+
+    def fields(self) -> list[str]:
+        return [self.status, self.zh_fixed, self.en_fixed, self.note]
+
+
+NO_DECISION = Decision()
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One line of a parallel corpus: a Chinese side, an English side, and where they came from."""
+
+    link: LinkRow
+    origin: str  # "reference" or "mt"
+    zh: str
+    en: str
+    status: str = ""  # the review decision, empty when none
+    note: str = ""  # the reviewer's note
+
+    def record(self) -> dict[str, Any]:
+        """The pair as one JSONL object / Parquet row (the columns README lists)."""
+        link = self.link
+        return {
+            "id": link.id,
+            "doc_id": link.doc_id,
+            "link_id": link.link_id,
+            "origin": self.origin,
+            "zh": self.zh,
+            "en": self.en,
+            "src_ids": list(link.src_ids),
+            "ref_ids": list(link.ref_ids),
+            "link_type": link.link_type,
+            "align_score": link.align_score,
+            "chrf": link.chrf,
+            "bleu": link.bleu,
+            "flags": list(link.flags),
+            "status": self.status,
+            "note": self.note,
+        }
+
+
+@dataclass
+class OriginCounts:
+    """How the links of one origin fared: ``links == one_sided + sum(removed) + written``."""
+
+    links: int = 0
+    one_sided: int = 0
+    removed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("review_reject", *FILTERS, "duplicates"), 0))
+    kept_by_review: int = 0
+    written: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "links": self.links,
+            "one_sided": self.one_sided,
+            "removed": dict(self.removed),
+            "kept_by_review": self.kept_by_review,
+            "written": self.written,
+        }
+
+
+@dataclass
+class Selection:
+    """The pairs to write, counts per origin, and why each dropped link of an origin was dropped."""
+
+    settings: ExportSection
+    pairs: list[Pair] = field(default_factory=list)
+    counts: dict[str, OriginCounts] = field(default_factory=dict)
+    dropped: dict[tuple[str, LinkKey], str] = field(default_factory=dict)
+
+    def of(self, origin: str) -> list[Pair]:
+        return [p for p in self.pairs if p.origin == origin]
+
+    def summary(self) -> dict[str, Any]:
+        """The ``export`` section of ``report.json``."""
+        return {
+            "pairs": self.settings.pairs,
+            "filters": self.settings.filters.model_dump(mode="json"),
+            "origins": {origin: counts.as_dict() for origin, counts in self.counts.items()},
+        }
+
+
+def _english(row: LinkRow, origin: str) -> str:
+    return row.en if origin == "reference" else row.mt
+
+
+def _select_origin(
+    rows: Iterable[LinkRow], origin: str, settings: ExportSection, decisions: Mapping[LinkKey, Decision]
+) -> tuple[list[Pair], OriginCounts, dict[LinkKey, str]]:
+    counts = OriginCounts()
+    pairs: list[Pair] = []
+    dropped: dict[LinkKey, str] = {}
+    quality = PairFilter(settings.filters)
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        counts.links += 1
+        decision = decisions.get(row.key, NO_DECISION)
+        zh = decision.zh_fixed or row.zh
+        en = decision.en_fixed or _english(row, origin)
+        reason: str | None = None
+        if decision.status == "reject":
+            reason = "review_reject"
+        elif not zh.strip() or not en.strip():
+            counts.one_sided += 1
+            dropped[row.key] = "one_sided"
+            continue
+        else:
+            failed = quality.first_failure(
+                Candidate(zh, en, row.link_type, row.align_score, judged_by_aligner=origin == "reference")
+            )
+            if failed and decision.keeps:
+                counts.kept_by_review += 1
+            else:
+                reason = failed
+        if reason is None and settings.filters.drop_duplicates:
+            text = (one_line(zh), one_line(en))
+            reason = "duplicates" if text in seen else None
+            seen.add(text)
+        if reason is not None:
+            counts.removed[reason] += 1
+            dropped[row.key] = reason
+            continue
+        pairs.append(Pair(row, origin, zh, en, decision.status, decision.note))
+        counts.written += 1
+    return pairs, counts, dropped
+
+
+def select_pairs(
+    rows: Sequence[LinkRow], settings: ExportSection, decisions: Mapping[LinkKey, Decision] | None = None
+) -> Selection:
+    """Apply review decisions and filters to every origin ``settings.pairs`` asks for."""
+    selection = Selection(settings)
+    for origin in ORIGINS[settings.pairs]:
+        pairs, counts, dropped = _select_origin(rows, origin, settings, decisions or {})
+        selection.pairs.extend(pairs)
+        selection.counts[origin] = counts
+        selection.dropped.update({(origin, key): reason for key, reason in dropped.items()})
+    return selection
+
+
+class CorpusExporter(Exporter):
+    """An exporter of selected pairs. Subclasses implement :meth:`write`; ``pipeline apply`` calls it
+    with a selection that honours a review."""
+
+    def export(self, docs: Sequence[AlignedDocument], scores: ScoreResult, run_dir: Path) -> list[Path]:
+        return self.write(select_pairs(rows_from_docs(docs, scores), self.settings), run_dir)
+
+    @abstractmethod
+    def write(self, selection: Selection, run_dir: Path) -> list[Path]:
+        """Write this format's files for the selected pairs (atomically) and return their paths."""
+
+
+def export_summary(
+    docs: Sequence[AlignedDocument], scores: ScoreResult, exporters: Mapping[str, Exporter]
+) -> dict[str, Any] | None:
+    """Filter counts for ``report.json``; None when the run writes no corpus format."""
+    corpus = [e for e in exporters.values() if isinstance(e, CorpusExporter)]
+    if not corpus:
+        return None
+    return select_pairs(rows_from_docs(docs, scores), corpus[0].settings).summary()

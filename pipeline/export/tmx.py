@@ -1,0 +1,89 @@
+"""``corpus.tmx``: the selected pairs as a TMX 1.4b translation memory that CAT tools import.
+
+One ``<tu>`` per pair, ``tuid`` ``doc_id:link_id`` (``:mt`` appended for a source-machine-translation
+pair), with a ``<tuv xml:lang="zh">`` and a ``<tuv xml:lang="en">``; the header names the source
+language (``srclang="zh"``), the creation tool and its version, and the creation date (UTC). Where a
+pair came from is kept in ``x-`` properties, a reviewer's note in a ``<note>``.
+
+XML 1.0 cannot hold control characters other than tab and line breaks: they are left out of the
+file. A carriage return is written ``&#13;`` so that XML parsers keep it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.export.corpus import CorpusExporter, Pair, Selection
+from pipeline.io import atomic_write_text
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+_ATTRIBUTE = {**_TEXT, '"': "&quot;", "\t": "&#9;", "\n": "&#10;"}
+
+
+def _escape(text: str, table: dict[str, str]) -> str:
+    return "".join(table.get(ch, ch) for ch in _NOT_XML.sub("", text))
+
+
+def text(value: str) -> str:
+    """Element content, escaped."""
+    return _escape(value, _TEXT)
+
+
+def attribute(value: str) -> str:
+    """A double-quoted attribute value, escaped (white space as character references, which parsers keep)."""
+    return _escape(value, _ATTRIBUTE)
+
+
+def tmx_date(moment: datetime) -> str:
+    """TMX's date format: ``YYYYMMDDThhmmssZ`` in UTC."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _header(created: datetime) -> str:
+    return (
+        f'<header creationtool="pipeline" creationtoolversion="{attribute(__version__)}" segtype="sentence"'
+        f' o-tmf="pipeline" adminlang="en" srclang="zh" datatype="plaintext" creationdate="{tmx_date(created)}"/>'
+    )
+
+
+def _props(pair: Pair) -> list[tuple[str, str]]:
+    link = pair.link
+    props = [("x-doc-id", link.doc_id), ("x-link-id", str(link.link_id)), ("x-origin", pair.origin)]
+    props.append(("x-link-type", link.link_type))
+    if link.align_score is not None:
+        props.append(("x-align-score", link.fields[8]))  # as written in aligned.tsv
+    if pair.status:
+        props.append(("x-review", pair.status))
+    return props
+
+
+def translation_unit(pair: Pair) -> str:
+    tuid = pair.link.id + (":mt" if pair.origin == "mt" else "")
+    lines = [f'    <tu tuid="{attribute(tuid)}">']
+    if pair.note:
+        lines.append(f"      <note>{text(pair.note)}</note>")
+    lines += [f'      <prop type="{name}">{text(value)}</prop>' for name, value in _props(pair)]
+    lines.append(f'      <tuv xml:lang="zh"><seg>{text(pair.zh)}</seg></tuv>')
+    lines.append(f'      <tuv xml:lang="en"><seg>{text(pair.en)}</seg></tuv>')
+    lines.append("    </tu>")
+    return "\n".join(lines)
+
+
+def format_tmx(pairs: list[Pair], created: datetime) -> str:
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<tmx version="1.4">', f"  {_header(created)}", "  <body>"]
+    parts += [translation_unit(p) for p in pairs]
+    parts += ["  </body>", "</tmx>", ""]
+    return "\n".join(parts)
+
+
+class TmxExporter(CorpusExporter):
+    filename = "corpus.tmx"
+
+    def write(self, selection: Selection, run_dir: Path) -> list[Path]:
+        path = run_dir / self.filename
+        atomic_write_text(path, format_tmx(selection.pairs, datetime.now(UTC)))
+        return [path]
