@@ -52,6 +52,15 @@ def read_text_file(path: Path, encoding: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+def read_lines(path: Path, encoding: str = "utf-8") -> list[str]:
+    """Lines of a line-aligned text file as the sacrebleu command line reads them: split at ``\\n``
+    only, trailing white space (``\\r`` included) dropped; a final newline does not start a new line."""
+    lines = read_text_file(path, encoding).split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip() for line in lines]
+
+
 class Reader(ABC):
     """Yields documents. Subclasses also say which files they read, for the run manifest."""
 
