@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.errors import ConfigError, InputError
 from pipeline.io import atomic_write_json, atomic_write_text
 from pipeline.records import AlignedDocument, Document, ScoreResult
+from pipeline.score.base import Scorer
 from pipeline.score.metrics import score_json
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ def with_scores(links: Sequence[ReportLink], scores: ScoreResult) -> list[Report
     return [replace(lk, chrf=scores.link_chrf.get(lk.key), bleu=scores.link_bleu.get(lk.key)) for lk in links]
 
 
-def score_links(links: Sequence[ReportLink], scorer: Any) -> ScoreResult:
+def score_links(links: Sequence[ReportLink], scorer: Scorer) -> ScoreResult:
     """Score links as the run did: links with both sides, texts as the TSV holds them."""
     pairs = [(lk.key, lk.mt, lk.en) for lk in links if lk.src_ids and lk.ref_ids]
     return scorer.score_pairs(pairs, [lk.key for lk in links])
@@ -321,7 +322,7 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _scorer_from_manifest(path: Path, manifest: Mapping[str, Any]) -> Any:
+def _scorer_from_manifest(path: Path, manifest: Mapping[str, Any]) -> Scorer:
     from pydantic import TypeAdapter, ValidationError
 
     from pipeline.config import ScoreSection

@@ -27,6 +27,9 @@ TestName = Literal["bs", "ar"]
 #: sacrebleu's defaults: bootstrap resamples for ``bs``, randomisation trials for ``ar``.
 DEFAULT_SAMPLES: dict[str, int] = {"bs": 1000, "ar": 10000}
 
+#: Randomisation trials multiplied out at once (memory: trials x segments x 8 bytes).
+_TRIALS_PER_CHUNK = 500
+
 #: Full names, for reports.
 TEST_NAMES: dict[str, str] = {"bs": "paired bootstrap resampling", "ar": "paired approximate randomization"}
 
@@ -138,11 +141,15 @@ def _randomization_test(name: str, base: Statistics, other: Statistics, n: int, 
 
     rng = np.random.default_rng(seed)
     swap = rng.integers(2, size=(n, len(base.rows)), dtype=bool)
-    keep = ~swap
-    shuffled_a = swap @ np.asarray(base.rows) + keep @ np.asarray(other.rows)
-    shuffled_b = keep @ np.asarray(base.rows) + swap @ np.asarray(other.rows)
+    base_rows, other_rows = np.asarray(base.rows), np.asarray(other.rows)
+    shuffled_a, shuffled_b = [], []
+    # In chunks of trials: the product promotes the swap mask to the statistics' dtype (8 bytes a cell).
+    for start in range(0, n, _TRIALS_PER_CHUNK):
+        chunk = swap[start : start + _TRIALS_PER_CHUNK]
+        shuffled_a.append(chunk @ base_rows + ~chunk @ other_rows)
+        shuffled_b.append(~chunk @ base_rows + chunk @ other_rows)
     metric = other.metric
-    scores_a = np.array([metric._aggregate_and_compute(x).score for x in shuffled_a[:, None]])
-    scores_b = np.array([metric._aggregate_and_compute(x).score for x in shuffled_b[:, None]])
+    scores_a = np.array([metric._aggregate_and_compute(x).score for x in np.concatenate(shuffled_a)[:, None]])
+    scores_b = np.array([metric._aggregate_and_compute(x).score for x in np.concatenate(shuffled_b)[:, None]])
     real = abs(_score(base) - _score(other))
     return PairedResult(name, other.name, _score(other), _p_value(np.abs(scores_a - scores_b), real))

@@ -56,7 +56,7 @@ def read_documents(path: Path, encoding: str = "utf-8") -> list[str]:
     line_column = header.index("line") if "line" in header else None
     ids: list[str] = []
     for number, row in enumerate(body, start=2):
-        if len(row) != len(header):
+        if len(row) > len(header) or len(row) <= max(column, line_column or 0):
             raise InputError(f"{path}, line {number}: {len(row)} fields, the header has {len(header)}")
         if line_column is not None and row[line_column] != str(number - 1):
             raise InputError(f"{path}, line {number}: column 'line' is {row[line_column]!r}, expected {number - 1}")

@@ -61,7 +61,7 @@ def statistics(metrics: list[str]) -> list[tuple[str, list]]:
     return [(name, scorer.statistics(hyps)) for name, hyps in SYSTEMS]
 
 
-@pytest.mark.parametrize(("test", "samples"), [("bs", 1000), ("ar", 2000)])
+@pytest.mark.parametrize(("test", "samples"), [("bs", 1000), ("ar", 1300)])  # 1300: a partial chunk of trials
 def test_p_values_equal_sacrebleus_paired_test(test: str, samples: int) -> None:
     ours = paired_test(statistics(["bleu", "chrf", "ter"]), test, samples)  # type: ignore[arg-type]
     metrics = {"bleu": BLEU(), "chrf": CHRF(), "ter": TER()}
