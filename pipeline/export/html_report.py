@@ -217,7 +217,7 @@ def _per_document(report: Mapping[str, Any], links: Sequence[ReportLink]) -> str
         own = by_doc.get(doc["id"], [])
         scores = doc.get("scores") or {}
         summary = ", ".join(f"{METRIC_LABELS.get(m, m)} {v:.2f}" for m, v in scores.items())
-        title = f"{doc['id']} · {len(own)} links" + (f" · {summary}" if summary else "")
+        title = f"{doc['id']} · {len(own)} link{'s' if len(own) != 1 else ''}" + (f" · {summary}" if summary else "")
         parts.append(
             f'<details id="{_anchor(index)}"><summary>{esc(title)}</summary>{_link_rows(own, False)}</details>'
         )

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 #: Link types in the order people read them; others follow by count.
@@ -31,6 +32,13 @@ def _figure() -> Figure:
     from matplotlib.figure import Figure
 
     return Figure(figsize=(5.2, 3.4), layout="constrained")
+
+
+def _whole_numbers(axes: Axes) -> None:
+    """Counts get whole-number ticks (no 0.2 links on a small run)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def to_svg(figure: Figure) -> str:
@@ -57,6 +65,7 @@ def chrf_histogram(values: Sequence[float]) -> str:
         axes.set_xlim(0, 100)
         axes.set_xlabel("sentence chrF")
         axes.set_ylabel("links")
+        _whole_numbers(axes)
         return to_svg(figure)
 
 
@@ -91,4 +100,5 @@ def link_type_bars(counts: Mapping[str, int]) -> str:
         axes.bar_label(bars)
         axes.set_xlabel("link type (source-reference sentences)")
         axes.set_ylabel("links")
+        _whole_numbers(axes)
         return to_svg(figure)
