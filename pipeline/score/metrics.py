@@ -149,9 +149,6 @@ class CorpusScorer:
                 out[key] = tuple(_plain_score(s, [s.rows[i] for i in indices]) for s in stats)
         return out
 
-    def signatures(self) -> dict[str, str]:
-        return {name: str(metric.get_signature()) for name, metric in self.metrics.items()}
-
 
 def _plain_score(stats: Statistics, rows: list[list[Any]]) -> MetricScore:
     score = stats.metric._aggregate_and_compute(rows)
