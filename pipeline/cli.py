@@ -81,7 +81,44 @@ def make_parser() -> argparse.ArgumentParser:
     pull.add_argument("--revision", default="main")
     pull.add_argument("--models-dir", type=Path, default=Path("models"))
     pull.set_defaults(handler=cmd_pull)
+    _add_score_command(commands)
+    report = commands.add_parser("report", help="write report.json and report.html of a finished run again")
+    report.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run folder, e.g. outputs/seed")
+    report.set_defaults(handler=cmd_report)
     return parser
+
+
+def _count(text: str) -> int:
+    """An argparse type: a whole number >= 0."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _add_score_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    score = commands.add_parser(
+        "score",
+        help="score existing system outputs (line-aligned text) without translating",
+        description="Each --hyp file is one system, named by its file stem; all --ref files together are the "
+        "references. With several systems, each is tested against the first (paired bootstrap and approximate "
+        "randomization, as sacrebleu).",
+        epilog=EPILOG,
+    )
+    score.add_argument("--hyp", nargs="+", type=Path, required=True, metavar="FILE", help="system outputs")
+    score.add_argument("--ref", nargs="+", type=Path, required=True, metavar="FILE", help="reference translations")
+    score.add_argument(
+        "--docs", type=Path, metavar="FILE", help="document of each line (WMT docs.tsv or one id a line)"
+    )
+    score.add_argument("--json", action="store_true", help="print every score with its signature as JSON")
+    score.add_argument("--metrics", nargs="+", choices=["bleu", "chrf", "chrf++", "ter"], help="default: all four")
+    score.add_argument("--tokenize", choices=["13a", "intl", "char", "none"], default="13a", help="BLEU tokenizer")
+    score.add_argument("--lowercase", action="store_true", help="case-insensitive BLEU and chrF")
+    score.add_argument("--bootstrap", type=_count, default=1000, metavar="N", help="resamples for 95%% CIs (0: none)")
+    score.add_argument(
+        "--paired", choices=["both", "bs", "ar", "none"], default="both", help="significance tests between systems"
+    )
+    score.add_argument("--paired-samples", type=_count, default=0, metavar="N", help="0: 1000 for bs, 10000 for ar")
+    score.set_defaults(handler=cmd_score)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -147,6 +184,28 @@ def cmd_pull(args: argparse.Namespace) -> int:
     except Exception as exc:
         raise ModelError(f"cannot download {args.model!r}: {type(exc).__name__}: {exc}") from None
     print(f"{args.model} ({path.name}) is in {path}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.config import SacrebleuSettings
+    from pipeline.score.systems import evaluate, format_text, to_json
+
+    options = {"tokenize": args.tokenize, "lowercase": args.lowercase, "bootstrap": args.bootstrap}
+    settings = SacrebleuSettings(**options, **({"metrics": args.metrics} if args.metrics else {}))
+    tests = {"both": ("bs", "ar"), "bs": ("bs",), "ar": ("ar",), "none": ()}[args.paired]
+    result = evaluate(args.hyp, args.ref, args.docs, settings, tests, args.paired_samples)
+    print(json.dumps(to_json(result), ensure_ascii=False, indent=2) if args.json else format_text(result))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.export.report import regenerate
+
+    for path in regenerate(args.run_dir):
+        print(f"wrote {path}")
     return 0
 
 

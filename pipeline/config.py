@@ -97,9 +97,25 @@ class EnglishRules(Section):
     )
 
 
+class ChineseLines(Section):
+    """Each input line is one sentence, unchanged: for sources already split one segment a line."""
+
+    name: Literal["zh-lines"]
+
+
+class EnglishLines(Section):
+    """Each input line is one sentence, unchanged: for references already split one segment a line."""
+
+    name: Literal["en-lines"]
+
+
 class SegmentSection(Section):
-    zh: Annotated[Annotated[ChineseRules, Tag("zh-rules")], _tag_of("zh-rules")] = ChineseRules()
-    en: Annotated[Annotated[EnglishRules, Tag("en-rules")], _tag_of("en-rules")] = EnglishRules()
+    zh: Annotated[
+        Annotated[ChineseRules, Tag("zh-rules")] | Annotated[ChineseLines, Tag("zh-lines")], _tag_of("zh-rules")
+    ] = ChineseRules()
+    en: Annotated[
+        Annotated[EnglishRules, Tag("en-rules")] | Annotated[EnglishLines, Tag("en-lines")], _tag_of("en-rules")
+    ] = EnglishRules()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,7 +140,36 @@ class MarianSettings(Section):
     progress: bool = True
 
 
-TranslateSection = Annotated[Annotated[MarianSettings, Tag("marian")], _tag_of("marian")]
+class PrecomputedSettings(Section):
+    """Translations read from a file instead of a model, looked up by the exact text of each source sentence.
+
+    ``lines``: ``source`` and ``path`` are line-parallel plain text (line i of ``path`` translates line i of
+    ``source``). ``jsonl``: one object a line, the source text under ``source_field`` and its translation
+    under ``translation_field`` (newlines in both pair line by line). ``tsv``: a TSV with a header row in
+    the aligned TSV's format (e.g. a previous run's ``aligned.tsv``: columns ``zh`` and ``mt``).
+    """
+
+    name: Literal["precomputed"]
+    path: Path = Field(description="The file holding the translations.")
+    format: Literal["lines", "jsonl", "tsv"] = "lines"
+    source: Path | None = Field(default=None, description="lines only: the source file that path translates.")
+    source_field: str = Field(default="zh", description="jsonl/tsv: key or column of the source text.")
+    translation_field: str = Field(default="mt", description="jsonl/tsv: key or column of the translation.")
+    encoding: str = "utf-8"
+
+    @model_validator(mode="after")
+    def _source_only_for_lines(self) -> PrecomputedSettings:
+        if self.format == "lines" and self.source is None:
+            raise ValueError("format 'lines' needs source: the file whose line i is translated by line i of path")
+        if self.format != "lines" and self.source is not None:
+            raise ValueError(f"source is only for format 'lines'; format {self.format!r} reads sources from path")
+        return self
+
+
+TranslateSection = Annotated[
+    Annotated[MarianSettings, Tag("marian")] | Annotated[PrecomputedSettings, Tag("precomputed")],
+    _tag_of("marian"),
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,11 +197,21 @@ AlignSection = Annotated[Annotated[DPAlignerSettings, Tag("dp")], _tag_of("dp")]
 # score
 
 
+MetricName = Literal["bleu", "chrf", "chrf++", "ter"]
+
+
 class SacrebleuSettings(Section):
+    """Corpus metrics through sacrebleu with its own defaults for English (``13a`` tokenisation)."""
+
     name: Literal["sacrebleu"] = "sacrebleu"
-    metrics: list[Literal["bleu", "chrf"]] = Field(default_factory=lambda: ["bleu", "chrf"], min_length=1)
+    metrics: list[MetricName] = Field(default_factory=lambda: ["bleu", "chrf", "chrf++", "ter"], min_length=1)
     tokenize: Literal["13a", "intl", "char", "none"] = Field(default="13a", description="BLEU tokenizer for English.")
     lowercase: bool = False
+    bootstrap: int = Field(
+        default=1000,
+        ge=0,
+        description="Bootstrap resamples for 95% confidence intervals (sacrebleu's default 1000); 0 turns them off.",
+    )
 
 
 ScoreSection = Annotated[Annotated[SacrebleuSettings, Tag("sacrebleu")], _tag_of("sacrebleu")]

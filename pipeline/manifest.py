@@ -30,6 +30,7 @@ PACKAGES = (
     "huggingface-hub",
     "safetensors",
     "sacrebleu",
+    "matplotlib",
     "pydantic",
     "pyyaml",
     "numpy",

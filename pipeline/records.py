@@ -7,7 +7,7 @@ through the run: ``Document`` (ingest) -> ``SegmentedDocument`` (segment) -> ``T
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,22 +129,45 @@ class AlignedDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfidenceInterval:
+    """A 95% confidence interval from bootstrap resampling, as sacrebleu computes it.
+
+    sacrebleu prints ``mean ± half_width`` (the mean of the resampled scores and half the distance
+    between the 2.5th and 97.5th percentiles); ``low`` and ``high`` are those two percentiles.
+    """
+
+    mean: float
+    half_width: float
+    low: float
+    high: float
+    resamples: int
+
+
+@dataclass(frozen=True, slots=True)
 class MetricScore:
-    """A corpus-level score with the signature that says how it was computed (as sacrebleu prints it)."""
+    """A corpus-level score with the signature that says how it was computed (as sacrebleu prints it).
+
+    ``name`` is the config's metric name (``bleu``, ``chrf``, ``chrf++``, ``ter``); ``score`` is sacrebleu's
+    value unrounded (round it once, where it is shown: rounding twice can move the second decimal);
+    ``ci`` is set when bootstrap resampling was asked for (the signature then carries ``bs`` and ``seed``).
+    """
 
     name: str
     score: float
     signature: str
     text: str
+    ci: ConfidenceInterval | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ScoreResult:
     """Corpus scores plus sentence-level chrF and BLEU per link, keyed by ``(doc_id, link index)``
-    (None where a link lacks a source or a reference side)."""
+    (None where a link lacks a source or a reference side), and corpus-level scores of each document's
+    own links in ``documents`` (documents with nothing to score are absent)."""
 
     corpus: tuple[MetricScore, ...]
     link_chrf: dict[tuple[str, int], float | None]
     link_bleu: dict[tuple[str, int], float | None]
     scored_links: int
     skipped_links: int
+    documents: dict[str, tuple[MetricScore, ...]] = field(default_factory=dict)

@@ -58,6 +58,8 @@ SEGMENTERS = Registry(
     {
         "zh-rules": "pipeline.segment.zh_rules:ChineseRuleSegmenter",
         "en-rules": "pipeline.segment.en_rules:EnglishRuleSegmenter",
+        "zh-lines": "pipeline.segment.lines:ChineseLineSegmenter",
+        "en-lines": "pipeline.segment.lines:EnglishLineSegmenter",
     },
 )
 
@@ -65,6 +67,7 @@ TRANSLATORS = Registry(
     "translator",
     {
         "marian": "pipeline.translate.marian:MarianTranslator",
+        "precomputed": "pipeline.translate.precomputed:PrecomputedTranslator",
     },
 )
 

@@ -1,7 +1,7 @@
 """Runs the stages in order and writes the run folder.
 
-ingest -> segment -> translate -> align -> score -> export, then ``report.json`` and
-``manifest.json``. Every backend is built and the translation model located before any document
+ingest -> segment -> translate -> align -> score -> export, then ``report.json``,
+``report.html`` and ``manifest.json``. Every backend is built and the translation model located before any document
 is read, so a bad config or a missing model stops the run before any work.
 """
 
@@ -19,7 +19,7 @@ from pipeline import manifest
 from pipeline.align.base import Aligner, align_document
 from pipeline.config import Config
 from pipeline.export.base import Exporter
-from pipeline.export.report import build_report
+from pipeline.export.report import build_report, run_links, write_reports
 from pipeline.ingest.base import Reader
 from pipeline.io import atomic_write_json
 from pipeline.records import AlignedDocument, Document, ScoreResult
@@ -117,8 +117,7 @@ def run(
     with timings.stage("export"):
         files = [p for exporter in backends.exporters.values() for p in exporter.export(aligned, scores, run_dir)]
     report = build_report(config.run_name(config_path), documents, aligned, scores, backends, timings.seconds)
-    atomic_write_json(run_dir / "report.json", report)
-    files.append(run_dir / "report.json")
+    files.extend(write_reports(run_dir, report, run_links(aligned, scores)))
     record = manifest.build(config, config_path, backends, files, started, command)
     atomic_write_json(run_dir / "manifest.json", record)
     backends.translator.close()

@@ -24,7 +24,7 @@ def test_minimal_config_gets_defaults_for_every_section() -> None:
     assert cfg.translate.name == "marian"
     assert cfg.translate.model == "Helsinki-NLP/opus-mt-zh-en"
     assert cfg.align.name == "dp"
-    assert cfg.score.metrics == ["bleu", "chrf"]
+    assert cfg.score.metrics == ["bleu", "chrf", "chrf++", "ter"]
     assert cfg.export.formats == ["tsv", "moses", "review"]
 
 
@@ -54,7 +54,10 @@ def test_unknown_key_wrong_type_and_unknown_backend_are_reported_together() -> N
         ({"translate": {"batch_size": 0}}, "translate -> batch_size: must be > 0"),
         ({"translate": {"device": "tpu"}}, "translate -> device: Input should be 'auto', 'cpu' or 'cuda'"),
         ({"segment": {"zh": {"name": "pysbd"}}}, "segment -> zh: unknown backend 'pysbd'; valid names: 'zh-rules'"),
-        ({"score": {"metrics": ["bleu", "comet"]}}, "score -> metrics -> 1: Input should be 'bleu' or 'chrf'"),
+        (
+            {"score": {"metrics": ["bleu", "comet"]}},
+            "score -> metrics -> 1: Input should be 'bleu', 'chrf', 'chrf++' or 'ter'",
+        ),
         (
             {"export": {"formats": ["xlsx"]}},
             "export -> formats -> 0: Input should be 'tsv', 'moses', 'jsonl', 'parquet', 'tmx' or 'review'",

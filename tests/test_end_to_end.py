@@ -16,7 +16,7 @@ from pipeline.export.tsv import COLUMNS, read_tsv
 from pipeline.ingest.base import paragraphs_from_text
 from pipeline.segment.zh_rules import ChineseRuleSegmenter
 
-OUTPUT_FILES = {"aligned.tsv", "corpus.zh", "corpus.en", "report.json", "manifest.json", "review.html"}
+OUTPUT_FILES = {"aligned.tsv", "corpus.zh", "corpus.en", "report.json", "report.html", "manifest.json", "review.html"}
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

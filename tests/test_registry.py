@@ -21,8 +21,8 @@ def literal_names(model: type) -> set[str]:
     ("registry", "settings"),
     [
         ("reader", [config.TextIngest, config.JsonlIngest]),
-        ("segmenter", [config.ChineseRules, config.EnglishRules]),
-        ("translator", [config.MarianSettings]),
+        ("segmenter", [config.ChineseRules, config.EnglishRules, config.ChineseLines, config.EnglishLines]),
+        ("translator", [config.MarianSettings, config.PrecomputedSettings]),
         ("aligner", [config.DPAlignerSettings]),
         ("scorer", [config.SacrebleuSettings]),
     ],

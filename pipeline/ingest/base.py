@@ -30,8 +30,11 @@ def paragraphs_from_text(text: str, first_line: int = 1) -> tuple[Paragraph, ...
     return tuple(paragraphs)
 
 
-def read_text_file(path: Path, encoding: str) -> Decoded:
-    """Read and decode a whole file; errors name the file, the line and the fix."""
+def read_text_file(path: Path, encoding: str, clean: bool = True) -> Decoded:
+    """Read and decode a whole file; errors name the file, the line and the fix.
+
+    ``clean=False`` keeps the text exactly as decoded (line-parallel files must keep every character
+    and every line: a U+2028 there is not a line break)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -40,7 +43,16 @@ def read_text_file(path: Path, encoding: str) -> Decoded:
         raise InputError(f"{path}: is a folder, expected a text file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode(data, encoding, path)
+    return decode(data, encoding, path, clean=clean)
+
+
+def read_lines(path: Path, encoding: str = "utf-8") -> list[str]:
+    """Lines of a line-aligned text file as the sacrebleu command line reads them: split at ``\\n``
+    only, trailing white space (``\\r`` included) dropped; a final newline does not start a new line."""
+    lines = read_text_file(path, encoding, clean=False).text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip() for line in lines]
 
 
 class Reader(ABC):

@@ -90,26 +90,32 @@ def _prefer_superset(encoding: str) -> str:
     return "gb18030" if name in {"gb2312", "gbk", "hz"} else name
 
 
-def decode(data: bytes, encoding: str, path: Path) -> Decoded:
-    """Decode a whole file. ``encoding`` is a codec name or ``auto`` (BOM, then UTF-8, then detection)."""
+def decode(data: bytes, encoding: str, path: Path, clean: bool = True) -> Decoded:
+    """Decode a whole file. ``encoding`` is a codec name or ``auto`` (BOM, then UTF-8, then detection).
+    ``clean`` removes control and zero-width characters and unifies line separators (see :func:`_clean`)."""
     kind = _binary_kind(data)
     if kind:
         raise InputError(f"{path}: not a text file, it is {kind}")
+    decoded = _decode(data, encoding, path)
+    return _clean(decoded, path) if clean else decoded
+
+
+def _decode(data: bytes, encoding: str, path: Path) -> Decoded:
     if encoding.lower() != "auto":
-        return _clean(Decoded(_decode_strict(data, encoding, path).removeprefix("\ufeff"), encoding, False), path)
+        return Decoded(_decode_strict(data, encoding, path).removeprefix("\ufeff"), encoding, False)
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return _clean(Decoded(_decode_strict(data, name, path).removeprefix("\ufeff"), name, False), path)
+            return Decoded(_decode_strict(data, name, path).removeprefix("\ufeff"), name, False)
     # Many NULs mean UTF-16/32 without a byte order mark (English in UTF-16 is also valid UTF-8).
     if data.count(b"\x00") <= len(data) // 10:
         try:
-            return _clean(Decoded(data.decode("utf-8"), "utf-8", False), path)
+            return Decoded(data.decode("utf-8"), "utf-8", False)
         except UnicodeDecodeError:
             pass
     name = _detect(data, path)
     decoded = Decoded(_decode_strict(data, name, path), name, True)
     decoded.notes.append(f"{path}: not UTF-8; decoded as {name} (detected; set ingest -> encoding to override)")
-    return _clean(decoded, path)
+    return decoded
 
 
 def _control_count(text: str) -> int:

@@ -1,0 +1,229 @@
+"""sacrebleu's metrics, scored from per-segment statistics so that one pass serves every number.
+
+Every number here is sacrebleu's own. A sacrebleu metric turns each segment into sufficient
+statistics (n-gram counts, edit counts) and a corpus score is computed from their sum: that is
+what ``corpus_score`` does. Keeping the statistics lets one extraction give the corpus score, the
+score of every document (the same computation over the document's segments) and the bootstrap
+resamples for confidence intervals, which sacrebleu draws exactly as below (one NumPy generator
+seeded by ``SACREBLEU_SEED``, default 12345, the same draws for every metric).
+
+Unlike ``corpus_score(n_bootstrap=...)``, which holds resamples x segments x statistics in memory
+at once, the resamples are summed in chunks, so a run of 20,000 links stays within a few hundred MB.
+The chunks give the same numbers: a test compares them with sacrebleu's.
+
+This relies on the ``Metric`` methods ``_extract_corpus_statistics``, ``_aggregate_and_compute`` and
+``_compute_score_from_stats``, which sacrebleu's own significance tests use (stable across 2.x;
+pinned ``sacrebleu>=2.4,<3`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pipeline.config import SacrebleuSettings
+from pipeline.records import ConfidenceInterval, MetricScore
+
+if TYPE_CHECKING:
+    from sacrebleu.metrics.base import Metric, Score
+
+#: Metrics where a lower score is better (the report and the significance tests say so).
+LOWER_IS_BETTER = frozenset({"ter"})
+
+#: Upper bound of the temporary array of one bootstrap chunk, in bytes.
+_CHUNK_BYTES = 64 << 20
+
+
+def build_metric(name: str, settings: SacrebleuSettings, references: Sequence[Sequence[str]] | None = None) -> Metric:
+    """The sacrebleu metric a config name stands for, with the references cached when given.
+
+    ``lowercase`` applies to BLEU and chrF; TER stays case-insensitive, as sacrebleu's default is.
+    """
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    refs = [list(stream) for stream in references] if references is not None else None
+    if name == "bleu":
+        return BLEU(tokenize=settings.tokenize, lowercase=settings.lowercase, references=refs)
+    if name == "chrf":
+        return CHRF(lowercase=settings.lowercase, references=refs)
+    if name == "chrf++":
+        return CHRF(word_order=2, lowercase=settings.lowercase, references=refs)
+    if name == "ter":
+        return TER(references=refs)
+    raise ValueError(f"unknown metric {name!r}; valid names: bleu, chrf, chrf++, ter")
+
+
+def bootstrap_seed() -> tuple[str, int | None]:
+    """sacrebleu's seed: ``SACREBLEU_SEED`` (default 12345; ``none`` draws fresh entropy)."""
+    seed = os.environ.get("SACREBLEU_SEED", "12345")
+    return seed.lower(), None if seed.lower() == "none" else int(seed)
+
+
+def check_references(references: Sequence[Sequence[str]], n_segments: int | None = None) -> None:
+    """Every reference stream has one line per segment (sacrebleu would silently stop at the shortest)."""
+    if not references:
+        raise ValueError("at least one reference stream is needed")
+    lengths = {len(stream) for stream in references}
+    if n_segments is not None:
+        lengths.add(n_segments)
+    if len(lengths) != 1:
+        raise ValueError(f"hypotheses and references differ in length: {sorted(lengths)}")
+
+
+@dataclass
+class Statistics:
+    """One metric's statistics of one system: ``rows[i]`` belongs to segment ``i``.
+
+    Bootstrap resamples are kept once computed: the confidence interval and the paired bootstrap
+    test draw the same resamples (same seed), so they share them.
+    """
+
+    name: str
+    metric: Metric
+    rows: list[list[Any]]
+    _resamples: dict[tuple[int, int | None], list[Score]] = field(default_factory=dict, repr=False)
+
+    def resampled(self, n_samples: int) -> list[Score]:
+        """Scores of ``n_samples`` bootstrap resamples, drawn as sacrebleu draws them."""
+        _, seed = bootstrap_seed()
+        key = (n_samples, seed)
+        if key not in self._resamples:
+            self._resamples[key] = _bootstrap(self, n_samples, seed)
+        return self._resamples[key]
+
+
+def _bootstrap(stats: Statistics, n_samples: int, seed: int | None) -> list[Score]:
+    """sacrebleu's ``_bootstrap_resample``, summed chunk by chunk instead of all at once."""
+    import numpy as np
+
+    rows = np.array(stats.rows, dtype="float32")  # sacrebleu's dtype, so sums round alike
+    n_segments = len(stats.rows)
+    per_sample = max(1, rows.size * 4)
+    chunk = max(1, min(n_samples, _CHUNK_BYTES // per_sample))
+    rng = np.random.default_rng(seed)
+    out: list[Score] = []
+    done = 0
+    while done < n_samples:
+        size = min(chunk, n_samples - done)
+        # Drawing rows in chunks continues the generator's stream exactly as one big draw would.
+        idxs = rng.choice(n_segments, size=(size, n_segments), replace=True)
+        out.extend(stats.metric._compute_score_from_stats(row) for row in rows[idxs].sum(axis=1))
+        done += size
+    return out
+
+
+class CorpusScorer:
+    """The chosen metrics with their references cached, ready to score any number of systems.
+
+    ``references`` is a list of reference streams (one per reference translation), each with one
+    line per segment, as sacrebleu takes them.
+    """
+
+    def __init__(self, settings: SacrebleuSettings, references: Sequence[Sequence[str]]) -> None:
+        check_references(references)
+        self.settings = settings
+        self.n_segments = len(references[0])
+        self.metrics = {name: build_metric(name, settings, references) for name in settings.metrics}
+
+    def statistics(self, hypotheses: Sequence[str]) -> list[Statistics]:
+        """Per-segment statistics of every metric for one system."""
+        if len(hypotheses) != self.n_segments:
+            raise ValueError(f"{len(hypotheses)} hypotheses for {self.n_segments} reference segments")
+        hyps = list(hypotheses)
+        return [Statistics(n, m, m._extract_corpus_statistics(hyps, None)) for n, m in self.metrics.items()]
+
+    def corpus(self, stats: Sequence[Statistics], bootstrap: int | None = None) -> tuple[MetricScore, ...]:
+        """Corpus score of each metric; with ``bootstrap`` > 1 resamples, its 95% confidence interval."""
+        n = self.settings.bootstrap if bootstrap is None else bootstrap
+        return tuple(corpus_score(s, n if n > 1 and self.n_segments else 0) for s in stats)
+
+    def groups(
+        self, stats: Sequence[Statistics], groups: Mapping[str, Sequence[int]]
+    ) -> dict[str, tuple[MetricScore, ...]]:
+        """Score of each group of segments (e.g. a document), computed as a corpus of its own."""
+        out: dict[str, tuple[MetricScore, ...]] = {}
+        for key, indices in groups.items():
+            if indices:
+                out[key] = tuple(_plain_score(s, [s.rows[i] for i in indices]) for s in stats)
+        return out
+
+
+def _plain_score(stats: Statistics, rows: list[list[Any]]) -> MetricScore:
+    score = stats.metric._aggregate_and_compute(rows)
+    signature = str(stats.metric.get_signature())
+    return MetricScore(stats.name, float(score.score), signature, score.format(signature=signature))
+
+
+def corpus_score(stats: Statistics, bootstrap: int = 0) -> MetricScore:
+    """The corpus score, as ``metric.corpus_score(..., n_bootstrap=bootstrap)`` gives it."""
+    if bootstrap < 2:
+        return _plain_score(stats, stats.rows)
+    score = stats.metric._aggregate_and_compute(stats.rows)
+    resampled = stats.resampled(bootstrap)
+    score.estimate_ci(resampled)  # sacrebleu's own mean and half-width, as ``corpus_score`` sets them
+    ordered = sorted(float(s.score) for s in resampled)
+    cut = len(ordered) // 40  # the 2.5th and 97.5th percentiles, sacrebleu's rule
+    ci = ConfidenceInterval(
+        mean=float(score._mean),
+        half_width=float(score._ci),
+        low=ordered[cut],
+        high=ordered[len(ordered) - cut - 1],
+        resamples=bootstrap,
+    )
+    seed_text, _ = bootstrap_seed()
+    signature = stats.metric.get_signature()
+    signature.update("bs", bootstrap)
+    signature.update("seed", seed_text)
+    text = score.format(signature=str(signature))
+    return MetricScore(stats.name, float(score.score), str(signature), text, ci)
+
+
+class SentenceScorer:
+    """Sentence-level chrF and BLEU (effective order, as ``sacrebleu.sentence_bleu``) of single segments."""
+
+    def __init__(self, settings: SacrebleuSettings) -> None:
+        from sacrebleu.metrics import BLEU, CHRF
+
+        self.chrf = CHRF(lowercase=settings.lowercase)
+        # Sentence BLEU needs effective order: a short segment has no 4-gram matches to count.
+        self.bleu = BLEU(tokenize=settings.tokenize, lowercase=settings.lowercase, effective_order=True)
+
+    def score(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> list[tuple[float, float]]:
+        """``(chrF, BLEU)`` of each segment, rounded to 2 decimals; ``references`` as for :class:`CorpusScorer`."""
+        check_references(references, len(hypotheses))
+        if not hypotheses:
+            return []
+        refs = [list(stream) for stream in references]
+        chrf = self.chrf._extract_corpus_statistics(list(hypotheses), refs)
+        bleu = self.bleu._extract_corpus_statistics(list(hypotheses), refs)
+        return [
+            (
+                round(self.chrf._aggregate_and_compute([c]).score, 2),
+                round(self.bleu._aggregate_and_compute([b]).score, 2),
+            )
+            for c, b in zip(chrf, bleu, strict=True)
+        ]
+
+
+def score_json(score: MetricScore) -> dict[str, Any]:
+    """A score as the JSON outputs write it: value, signature, sacrebleu's text and the interval."""
+    ci = score.ci
+    return {
+        "metric": score.name,
+        "score": score.score,
+        "signature": score.signature,
+        "text": score.text,
+        "higher_is_better": score.name not in LOWER_IS_BETTER,
+        "ci": None
+        if ci is None
+        else {
+            "level": 0.95,
+            "mean": ci.mean,
+            "half_width": ci.half_width,
+            "low": ci.low,
+            "high": ci.high,
+            "resamples": ci.resamples,
+        },
+    }

@@ -1,0 +1,114 @@
+"""A config run on precomputed translations gives the numbers ``pipeline score`` gives on the same lines,
+and writes a report that ``pipeline report`` rebuilds byte for byte."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.score.systems import evaluate
+
+# Line-parallel source, reference and system output of two documents (one segment a line).
+DOCS = {
+    "news": [
+        ("今天北京下雨。", "It rained in Beijing today.", "It rained in Beijing today."),
+        (
+            "会议在上海召开。与会者很多。",
+            "The meeting was held in Shanghai. Many attended.",
+            "The meeting took place in Shanghai. Many people attended.",
+        ),
+        ("他说：“谢谢。”", 'He said: "Thank you."', 'He said: "Thanks."'),
+    ],
+    "chat": [
+        ("你好", "Hello", "Hi"),
+        ("我们明天见面吧。", "Let's meet tomorrow.", "Let us meet tomorrow."),
+    ],
+}
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cwd = tmp_path_factory.mktemp("precomputed")
+    records = [
+        {"id": doc, "zh": "\n".join(z for z, _, _ in rows), "en": "\n".join(e for _, e, _ in rows),
+         "mt": "\n".join(m for _, _, m in rows)}
+        for doc, rows in DOCS.items()
+    ]  # fmt: skip
+    (cwd / "docs.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    config = {
+        "run": {"name": "pre"},
+        "ingest": {"name": "jsonl", "path": "docs.jsonl"},
+        "segment": {"zh": {"name": "zh-lines"}, "en": {"name": "en-lines"}},
+        "translate": {"name": "precomputed", "format": "jsonl", "path": "docs.jsonl"},
+        "align": {"link_types": ["1-1"]},  # line-parallel input: line i links to line i
+        "score": {"bootstrap": 200},
+    }
+    (cwd / "run.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    out = cli("run", "run.yaml", cwd=cwd)
+    assert out.returncode == 0, out.stderr
+    return cwd / "outputs" / "pre"
+
+
+def test_every_line_is_one_link_and_the_scores_equal_pipeline_score(run: Path, tmp_path: Path) -> None:
+    report = json.loads((run / "report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["link_types"] == {"1-1": 5}
+    lines = [row for rows in DOCS.values() for row in rows]
+    for name, column in (("ref.en", 1), ("hyp.en", 2)):
+        (tmp_path / name).write_text("".join(f"{row[column]}\n" for row in lines), encoding="utf-8")
+    (tmp_path / "docs.txt").write_text("".join(f"{doc}\n" for doc, rows in DOCS.items() for _ in rows))
+    from pipeline.config import SacrebleuSettings
+
+    expected = evaluate([tmp_path / "hyp.en"], [tmp_path / "ref.en"], tmp_path / "docs.txt",
+                        SacrebleuSettings(bootstrap=200), tests=())  # fmt: skip
+    [system] = expected.systems
+    assert [s["text"] for s in report["scores"]] == [m.text for m in system.corpus]
+    assert {d["id"]: d["scores"] for d in report["documents"]} == {
+        doc: {m.name: m.score for m in scores} for doc, scores in system.documents.items()
+    }
+    assert report["signatures"]["translate"].startswith("precomputed|format:jsonl|fields:zh,mt|sha256:")
+
+
+def test_pipeline_report_rebuilds_the_same_files(run: Path) -> None:
+    before = {name: (run / name).read_bytes() for name in ("report.json", "report.html")}
+    out = cli("report", str(run), cwd=run)
+    assert out.returncode == 0, out.stderr
+    assert {name: (run / name).read_bytes() for name in before} == before
+
+
+def test_pipeline_report_without_report_json_derives_what_it_can(run: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("aligned.tsv", "manifest.json"):
+        (copy / name).write_bytes((run / name).read_bytes())
+    out = cli("report", str(copy), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    report = json.loads((copy / "report.json").read_text(encoding="utf-8"))
+    original = json.loads((run / "report.json").read_text(encoding="utf-8"))
+    assert report["scores"] == original["scores"] and report["counts"]["link_types"] == {"1-1": 5}
+    assert report["warnings"] == [
+        "report.json was missing: the run's warnings, translation statistics and timings are unknown"
+    ]
+    assert (copy / "report.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("remove", "message"),
+    [("manifest.json", "is not a finished run"), ("aligned.tsv", "needs the run's aligned TSV")],
+)
+def test_pipeline_report_needs_the_manifest_and_the_tsv(run: Path, tmp_path: Path, remove: str, message: str) -> None:
+    for name in ("aligned.tsv", "manifest.json", "report.json"):
+        if name != remove:
+            (tmp_path / name).write_bytes((run / name).read_bytes())
+    out = cli("report", str(tmp_path), cwd=tmp_path)
+    assert out.returncode == 3 and message in out.stderr
