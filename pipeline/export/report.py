@@ -86,6 +86,7 @@ def build_report(
             "sentences_per_second": round(stats.sentences_per_second, 2),
         },
         "signatures": backends.signatures(),
+        "alignment": backends.aligner.describe(),
         "documents": _document_rows(documents, aligned),
         "timings_seconds": dict(timings),
     }
