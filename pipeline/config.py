@@ -139,7 +139,7 @@ class DPAlignerSettings(Section):
         default_factory=lambda: ["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-4", "4-1", "2-3", "3-2", "1-0", "0-1"],
         min_length=1,
     )
-    skip_penalty: float = Field(default=0.4, ge=0, description="Score lost per sentence left unaligned (1-0, 0-1).")
+    skip_penalty: float = Field(default=0.1, ge=0, description="Score lost per sentence left unaligned (1-0, 0-1).")
     length_exponent: float = Field(
         default=0.6, ge=0, description="How much length disagreement damps similarity; 0 ignores lengths."
     )

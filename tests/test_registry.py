@@ -23,7 +23,7 @@ def literal_names(model: type) -> set[str]:
         ("reader", [config.TextIngest, config.JsonlIngest]),
         ("segmenter", [config.ChineseRules, config.EnglishRules]),
         ("translator", [config.MarianSettings]),
-        ("aligner", [config.DPAlignerSettings]),
+        ("aligner", [config.DPAlignerSettings, config.GaleChurchSettings]),
         ("scorer", [config.SacrebleuSettings]),
     ],
 )

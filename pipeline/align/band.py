@@ -172,7 +172,8 @@ def span_sums(values: np.ndarray, size: int) -> np.ndarray:
     """``S[e] = values[e - size] + ... + values[e - 1]`` for ``e`` in ``0..len``; NaN where ``e < size``."""
     prefix = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
     out = np.full(len(values) + 1, np.nan)
-    out[size:] = prefix[size:] - prefix[: len(prefix) - size]
+    if size <= len(values):
+        out[size:] = prefix[size:] - prefix[: len(prefix) - size]
     return out
 
 
@@ -182,6 +183,8 @@ def span_square_norms(norms: np.ndarray, neighbours: list[np.ndarray], size: int
     ``neighbours[d - 1][r]`` is ``x_r . x_{r+d}``; a span of ``size`` sentences needs ``d < size``.
     """
     total = span_sums(norms**2, size)
+    if size > len(norms):
+        return total
     for distance in range(1, size):
         # pairs (r, r + distance) inside the span [e - size, e): r from e - size to e - 1 - distance
         pair = span_sums(neighbours[distance - 1], size - distance)

@@ -53,7 +53,7 @@ from pipeline.align.features import (
     SparseRows,
     ends_quotation_en,
     ends_quotation_zh,
-    opens_quotation_en,
+    quotation_opens_en,
     quotation_opens_zh,
     zh_length,
 )
@@ -70,8 +70,12 @@ CHANCE_PAIRS = 400
 CHANCE_DISTANCE = 5
 #: An opening-quotation difference counts half as much as a closing mismatch.
 OPENING_SHARE = 0.5
+#: Typical English characters per Chinese character and per character of English translation,
+#: and how many characters of evidence each counts as (MAC-Dev's chapters range 3.4-5.2 and 1.0-1.4).
+ZH_RATIO_PRIOR = (3.5, 300.0)
+MT_RATIO_PRIOR = (1.1, 1000.0)
 #: Temperature of the path distribution behind the confidences (fitted on MAC-Dev, see docs/benchmarks.md).
-CONFIDENCE_TEMPERATURE = 0.08
+CONFIDENCE_TEMPERATURE = 0.04
 
 
 def parse_shapes(link_types: Sequence[str]) -> list[Shape]:
@@ -112,16 +116,22 @@ def _side_spans(
         if other_length is not None:
             spans.other_length[size] = span_sums(other_length, size)
         spans.opens[size] = span_sums(opens, size)
-        # marks on every sentence of the span but its last: ends at e - 1, size - 1 sentences
-        inner = np.zeros(len(norms) + 1)
-        if size > 1:
-            inner[size:] = span_sums(closes, size - 1)[size - 1 : len(norms)]
-        spans.inner_closes[size] = inner
-        inner_breaks = np.zeros(len(norms) + 1)
-        if size > 1:
-            inner_breaks[size:] = span_sums(breaks, size - 1)[size - 1 : len(norms)]
-        spans.inner_breaks[size] = inner_breaks
+        spans.inner_closes[size] = _inner_sums(closes, size)
+        spans.inner_breaks[size] = _inner_sums(breaks, size)
     return spans, norms
+
+
+def _ratio(english: float, other: float, prior: float, weight: float) -> float:
+    """``english / other`` with ``weight`` characters of ``other`` at the ratio ``prior`` added."""
+    return (english + prior * weight) / (other + weight)
+
+
+def _inner_sums(marks: np.ndarray, size: int) -> np.ndarray:
+    """For each span end ``e``: marks on the span's sentences but its last (``e-size .. e-2``)."""
+    out = np.zeros(len(marks) + 1)
+    if 1 < size <= len(marks):
+        out[size:] = span_sums(marks, size - 1)[size - 1 : len(marks)]
+    return out
 
 
 class DocumentSignals:
@@ -142,9 +152,11 @@ class DocumentSignals:
         zh = np.array([zh_length(s) for s in sources], np.float64)
         mt = np.array([len(t.strip()) for t in translations], np.float64)
         en = np.array([len(r.strip()) for r in references], np.float64)
-        # Characters per character, + 1 so empty sentences do not divide by zero.
-        self.zh_ratio = (en.sum() + self.m) / (zh.sum() + self.n) if self.n else 1.0
-        self.mt_ratio = (en.sum() + self.m) / (mt.sum() + self.n) if self.n and mt.sum() else 0.0
+        # English characters per Chinese (or translated) character, estimated from the document
+        # and drawn towards a typical value, so that a document of a few sentences, whose totals
+        # are the very sentences being aligned, cannot make any bead look right by length.
+        self.zh_ratio = _ratio(en.sum() + self.m, zh.sum() + self.n, *ZH_RATIO_PRIOR)
+        self.mt_ratio = _ratio(en.sum() + self.m, mt.sum() + self.n, *MT_RATIO_PRIOR) if mt.sum() else 0.0
         src_breaks, ref_breaks = _paragraph_ends(paragraphs, self.n, self.m)
         self.paragraphs = paragraphs is not None
         self.src, mt_norms = _side_spans(
@@ -161,7 +173,7 @@ class DocumentSignals:
             sorted({b for _, b in shapes}),
             en + 1.0,
             None,
-            np.array([opens_quotation_en(r) for r in references], np.float64),
+            np.array([quotation_opens_en(r) for r in references], np.float64),
             np.array([ends_quotation_en(r) for r in references], np.float64),
             ref_breaks,
         )

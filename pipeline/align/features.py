@@ -15,6 +15,7 @@ vectorised: all trigrams of a document come from one NumPy array of code points.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,8 +57,15 @@ class SparseRows:
 
 
 def normalise(text: str) -> str:
-    """Lower-cased word tokens joined by single spaces, with a space at each end."""
-    return " " + " ".join(WORD.findall(text.lower())) + " "
+    """Lower-cased word tokens joined by single spaces, with a space at each end.
+
+    A text without any word (``... ...``, a row of dashes) keeps its NFKC-normalised marks
+    instead, so that such a line can still find its counterpart (``…… ……`` -> ``......``).
+    """
+    words = WORD.findall(text.lower())
+    if not words:
+        words = unicodedata.normalize("NFKC", text).split()
+    return " " + " ".join(words) + " "
 
 
 def _trigram_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -160,9 +168,13 @@ def ends_quotation_en(text: str) -> bool:
     return bool(stripped) and stripped[-1] in EN_QUOTE
 
 
-def opens_quotation_en(text: str) -> bool:
-    stripped = text.lstrip()
-    return bool(stripped) and stripped[0] in EN_QUOTE
+_OPENING_EN = re.compile(r"""(?:^|(?<=[\s:(\[—–-]))["'“‘](?=\S)""")
+
+
+def quotation_opens_en(text: str) -> int:
+    """How many quotations an English sentence opens: quote marks at its start or after a space,
+    colon, bracket or dash, before a non-space (the apostrophe in ``Let's`` is not one)."""
+    return len(_OPENING_EN.findall(text.strip()))
 
 
 def quotation_opens_zh(text: str) -> int:
