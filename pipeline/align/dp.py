@@ -65,6 +65,10 @@ FIRST_PASS_SHAPES: tuple[Shape, ...] = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1))
 #: Half-widths (in reference sentences) of the first band and of the band around the first path.
 FIRST_WIDTH = 32
 SECOND_WIDTH = 8
+#: Documents with more source sentences than this are first aligned as blocks of about
+#: ``COARSE_ROWS`` rows (see :meth:`DPAligner._coarse_corridor`).
+COARSE_ABOVE = 3000
+COARSE_ROWS = 3000
 #: Random sentence pairs that estimate chance similarity; pairs this close to the diagonal are left out.
 CHANCE_PAIRS = 400
 CHANCE_DISTANCE = 5
@@ -97,27 +101,19 @@ class _Spans:
     inner_breaks: dict[int, np.ndarray] = field(default_factory=dict)
 
 
-def _side_spans(
-    rows: SparseRows,
-    sizes: Sequence[int],
-    length: np.ndarray,
-    other_length: np.ndarray | None,
-    opens: np.ndarray,
-    closes: np.ndarray,
-    breaks: np.ndarray,
-) -> tuple[_Spans, np.ndarray]:
+def _side_spans(rows: SparseRows, sizes: Sequence[int], marks: SideMarks) -> tuple[_Spans, np.ndarray]:
     norms = rows.norms()
     neighbours = [neighbour_dots(rows, d) for d in range(1, max(sizes, default=1))]
     spans = _Spans()
     for size in sizes:
         spans.square_norm[size] = span_square_norms(norms, neighbours, size)
         spans.norm_sum[size] = span_sums(norms, size)
-        spans.length[size] = span_sums(length, size)
-        if other_length is not None:
-            spans.other_length[size] = span_sums(other_length, size)
-        spans.opens[size] = span_sums(opens, size)
-        spans.inner_closes[size] = _inner_sums(closes, size)
-        spans.inner_breaks[size] = _inner_sums(breaks, size)
+        spans.length[size] = span_sums(marks.length, size)
+        if marks.other_length is not None:
+            spans.other_length[size] = span_sums(marks.other_length, size)
+        spans.opens[size] = span_sums(marks.opens, size)
+        spans.inner_closes[size] = _inner_sums(marks.closes, size)
+        spans.inner_breaks[size] = _inner_sums(marks.breaks, size)
     return spans, norms
 
 
@@ -134,56 +130,97 @@ def _inner_sums(marks: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
+@dataclass
+class SideMarks:
+    """Per-sentence numbers of one side: lengths and structure marks."""
+
+    length: np.ndarray
+    opens: np.ndarray
+    closes: np.ndarray
+    breaks: np.ndarray
+    other_length: np.ndarray | None = None  # the translation's length, on the source side
+
+    def blocks(self, size: int) -> SideMarks:
+        """Lengths of blocks of ``size`` consecutive sentences; structure marks do not carry over."""
+        starts = np.arange(0, len(self.length), size)
+        zeros = np.zeros(len(starts))
+        other = None if self.other_length is None else np.add.reduceat(self.other_length, starts)
+        return SideMarks(np.add.reduceat(self.length, starts), zeros, zeros, zeros, other)
+
+
 class DocumentSignals:
     """Everything about one document that bead scores are made of, computed once."""
 
     def __init__(
         self,
+        mt: SparseRows,
+        ref: SparseRows,
+        src_marks: SideMarks,
+        ref_marks: SideMarks,
+        shapes: Sequence[Shape],
+        space: FeatureSpace,
+        paragraphs: bool = False,
+    ) -> None:
+        self.n, self.m = len(mt), len(ref)
+        self.mt, self.ref, self.space = mt, ref, space
+        self.src_marks, self.ref_marks = src_marks, ref_marks
+        zh, en = src_marks.length, ref_marks.length
+        mt_length = src_marks.other_length if src_marks.other_length is not None else np.zeros(self.n)
+        # English characters per Chinese (or translated) character, estimated from the document
+        # and drawn towards a typical value, so that a document of a few sentences, whose totals
+        # are the very sentences being aligned, cannot make any bead look right by length.
+        # (Lengths count one more than the characters, so that empty sentences divide by nothing.)
+        self.zh_ratio = _ratio(en.sum(), zh.sum(), *ZH_RATIO_PRIOR)
+        has_mt = bool((mt_length > 1).any())
+        self.mt_ratio = _ratio(en.sum(), mt_length.sum(), *MT_RATIO_PRIOR) if has_mt else 0.0
+        self.paragraphs = paragraphs
+        self.src, mt_norms = _side_spans(mt, sorted({a for a, _ in shapes}), src_marks)
+        self.tgt, ref_norms = _side_spans(ref, sorted({b for _, b in shapes}), ref_marks)
+        self.src_closes, self.ref_closes = src_marks.closes, ref_marks.closes
+        self.src_breaks, self.ref_breaks = src_marks.breaks, ref_marks.breaks
+        self.src_lengths, self.ref_lengths = zh, en
+        self.scale = float(mt_norms.mean() * ref_norms.mean()) if self.n and self.m else 1.0
+        self.scale = self.scale or 1.0
+        self.chance = self._chance(mt_norms, ref_norms)
+
+    @classmethod
+    def from_texts(
+        cls,
         sources: Sequence[str],
         translations: Sequence[str],
         references: Sequence[str],
         paragraphs: Paragraphs | None,
         shapes: Sequence[Shape],
-    ) -> None:
-        self.n, self.m = len(sources), len(references)
-        self.space = FeatureSpace([*translations, *references])
-        self.mt = self.space.rows.part(0, self.n)
-        self.ref = self.space.rows.part(self.n, self.n + self.m)
-        zh = np.array([zh_length(s) for s in sources], np.float64)
-        mt = np.array([len(t.strip()) for t in translations], np.float64)
-        en = np.array([len(r.strip()) for r in references], np.float64)
-        # English characters per Chinese (or translated) character, estimated from the document
-        # and drawn towards a typical value, so that a document of a few sentences, whose totals
-        # are the very sentences being aligned, cannot make any bead look right by length.
-        self.zh_ratio = _ratio(en.sum() + self.m, zh.sum() + self.n, *ZH_RATIO_PRIOR)
-        self.mt_ratio = _ratio(en.sum() + self.m, mt.sum() + self.n, *MT_RATIO_PRIOR) if mt.sum() else 0.0
-        src_breaks, ref_breaks = _paragraph_ends(paragraphs, self.n, self.m)
-        self.paragraphs = paragraphs is not None
-        self.src, mt_norms = _side_spans(
-            self.mt,
-            sorted({a for a, _ in shapes}),
-            zh + 1.0,
-            mt + 1.0,
+    ) -> DocumentSignals:
+        n, m = len(sources), len(references)
+        space = FeatureSpace([*translations, *references])
+        src_breaks, ref_breaks = _paragraph_ends(paragraphs, n, m)
+        src = SideMarks(
+            np.array([zh_length(s) + 1.0 for s in sources]),
             np.array([quotation_opens_zh(s) for s in sources], np.float64),
             np.array([ends_quotation_zh(s) for s in sources], np.float64),
             src_breaks,
+            np.array([len(t.strip()) + 1.0 for t in translations]),
         )
-        self.tgt, ref_norms = _side_spans(
-            self.ref,
-            sorted({b for _, b in shapes}),
-            en + 1.0,
-            None,
+        ref = SideMarks(
+            np.array([len(r.strip()) + 1.0 for r in references]),
             np.array([quotation_opens_en(r) for r in references], np.float64),
             np.array([ends_quotation_en(r) for r in references], np.float64),
             ref_breaks,
         )
-        self.src_closes = np.array([ends_quotation_zh(s) for s in sources], np.float64)
-        self.ref_closes = np.array([ends_quotation_en(r) for r in references], np.float64)
-        self.src_breaks, self.ref_breaks = src_breaks, ref_breaks
-        self.src_lengths, self.ref_lengths = zh, en
-        self.scale = float(mt_norms.mean() * ref_norms.mean()) if self.n and self.m else 1.0
-        self.scale = self.scale or 1.0
-        self.chance = self._chance(mt_norms, ref_norms)
+        rows = space.rows
+        return cls(rows.part(0, n), rows.part(n, n + m), src, ref, shapes, space, paragraphs is not None)
+
+    def blocks(self, size: int, ref_size: int, shapes: Sequence[Shape]) -> DocumentSignals:
+        """The document as blocks of ``size`` source and ``ref_size`` reference sentences (vectors summed)."""
+        return DocumentSignals(
+            self.mt.sum_blocks(size),
+            self.ref.sum_blocks(ref_size),
+            self.src_marks.blocks(size),
+            self.ref_marks.blocks(ref_size),
+            shapes,
+            self.space,
+        )
 
     def _chance(self, mt_norms: np.ndarray, ref_norms: np.ndarray) -> float:
         """Mean cosine of random (translation, reference) pairs away from the diagonal."""
@@ -391,7 +428,7 @@ class DPAligner(Aligner):
         n, m = len(sources), len(references)
         if n == 0 or m == 0:
             return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-        signals = DocumentSignals(sources, translations, references, paragraphs, self.shapes)
+        signals = DocumentSignals.from_texts(sources, translations, references, paragraphs, self.shapes)
         scorer = BeadScorer(signals, self.settings)
         band, scores, steps = self._search(signals, scorer)
         if self.translator is not None and (self.settings.retranslate or self.settings.forced_decoding):
@@ -403,9 +440,15 @@ class DPAligner(Aligner):
 
     def _search(self, signals: DocumentSignals, scorer: BeadScorer) -> tuple[Band, dict[Shape, np.ndarray], list[Step]]:
         first_shapes = [s for s in FIRST_PASS_SHAPES if s in self.shapes] or self.shapes[:1]
-        first = Band.diagonal(signals.src_lengths, signals.ref_lengths, FIRST_WIDTH)
+        if signals.n > COARSE_ABOVE:
+            low, high = self._coarse_corridor(signals, first_shapes)
+            first = Band.around(low - FIRST_WIDTH // 2, high + FIRST_WIDTH // 2, signals.m)
+            width = FIRST_WIDTH // 2
+        else:
+            first = Band.diagonal(signals.src_lengths, signals.ref_lengths, FIRST_WIDTH)
+            width = FIRST_WIDTH
         _, _, path = widening_search(
-            first, np.full(signals.n + 1, FIRST_WIDTH), lambda b: scorer(b, first_shapes), self.skip_src, self.skip_ref
+            first, np.full(signals.n + 1, width), lambda b: scorer(b, first_shapes), self.skip_src, self.skip_ref
         )
         low, high = corridor(signals.n, path)
         second = Band.around(low - SECOND_WIDTH, high + SECOND_WIDTH, signals.m)
@@ -414,6 +457,31 @@ class DPAligner(Aligner):
         )
         self.stats.band_cells = band.size
         return band, scores, steps
+
+    def _coarse_corridor(self, signals: DocumentSignals, shapes: Sequence[Shape]) -> tuple[np.ndarray, np.ndarray]:
+        """Where the path runs, from an alignment of blocks of consecutive sentences (Vecalign's idea).
+
+        A long document drifts far from its length diagonal (a chapter translated more freely
+        than the rest); a band wide enough to follow it at the sentence level would cost much.
+        Blocks of ``size`` source sentences and proportionally many reference sentences form a
+        document of about ``COARSE_ROWS`` rows, aligned first; its path, mapped back to
+        sentences, is the corridor the sentence-level search starts from.
+        """
+        size = -(-signals.n // COARSE_ROWS)
+        ref_size = max(1, round(size * signals.m / signals.n))
+        coarse = signals.blocks(size, ref_size, shapes)
+        settings = self.settings.model_copy(update={"quote_weight": 0.0, "paragraph_weight": 0.0})
+        scorer = BeadScorer(coarse, settings)
+        first = Band.diagonal(coarse.src_lengths, coarse.ref_lengths, FIRST_WIDTH)
+        _, _, path = widening_search(
+            first, np.full(coarse.n + 1, FIRST_WIDTH), lambda b: scorer(b, shapes), self.skip_src, self.skip_ref
+        )
+        n, m = signals.n, signals.m
+        mapped = [
+            Step(min(s.i0 * size, n), min(s.j0 * ref_size, m), min(s.i1 * size, n), min(s.j1 * ref_size, m))
+            for s in path
+        ]
+        return corridor(n, mapped)
 
 
 def _bead(step: Step, confidence: float) -> Bead:

@@ -211,7 +211,7 @@ def test_quotation_structure_penalises_a_bead_that_ends_inside_a_quotation() -> 
     zh = ["他说：“走吧。”", "他们走了。"]
     mt = ['He said, "Let\'s go."', "They left."]
     refs = ["He said: 'Let us go.'", "They left."]
-    signals = DocumentSignals(zh, mt, refs, None, [(1, 1)])
+    signals = DocumentSignals.from_texts(zh, mt, refs, None, [(1, 1)])
     scorer = BeadScorer(signals, DPAlignerSettings())
     # bead zh 0 -> en 0: both open and close a quotation; zh 1 -> en 0: only English does, twice over
     ends = np.array([1, 2]), np.array([1, 1])
