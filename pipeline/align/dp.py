@@ -194,7 +194,8 @@ class DocumentSignals:
     ) -> DocumentSignals:
         n, m = len(sources), len(references)
         space = FeatureSpace([*translations, *references])
-        src_breaks, ref_breaks = _paragraph_ends(paragraphs, n, m)
+        ends = _paragraph_ends(paragraphs, n, m)
+        src_breaks, ref_breaks = ends if ends is not None else (np.zeros(n), np.zeros(m))
         src = SideMarks(
             np.array([zh_length(s) + 1.0 for s in sources]),
             np.array([quotation_opens_zh(s) for s in sources], np.float64),
@@ -209,7 +210,7 @@ class DocumentSignals:
             ref_breaks,
         )
         rows = space.rows
-        return cls(rows.part(0, n), rows.part(n, n + m), src, ref, shapes, space, paragraphs is not None)
+        return cls(rows.part(0, n), rows.part(n, n + m), src, ref, shapes, space, ends is not None)
 
     def blocks(self, size: int, ref_size: int, shapes: Sequence[Shape]) -> DocumentSignals:
         """The document as blocks of ``size`` source and ``ref_size`` reference sentences (vectors summed)."""
@@ -245,15 +246,22 @@ def _sparse_dot(a: SparseRows, i: int, b: SparseRows, j: int) -> float:
     return float(np.dot(a_data[ia].astype(np.float64), b_data[ib]))
 
 
-def _paragraph_ends(paragraphs: Paragraphs | None, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """1.0 where a sentence is the last of its paragraph (all zero without paragraph ids)."""
+def _paragraph_ends(paragraphs: Paragraphs | None, n: int, m: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """1.0 where a sentence is the last of its paragraph, or None when paragraphs cannot anchor.
+
+    Boundaries anchor only a translation made paragraph for paragraph: both sides must have
+    paragraph ids, and the same number of paragraphs (more than one).
+    """
     if paragraphs is None:
-        return np.zeros(n), np.zeros(m)
+        return None
     src, ref = (np.asarray(p, np.int64) for p in paragraphs)
     if len(src) != n or len(ref) != m:
         raise InputError(f"paragraph ids: got {len(src)} and {len(ref)} for {n} source and {m} reference sentences")
-    src_end = np.append(src[1:] != src[:-1], True).astype(np.float64) if n else np.zeros(0)
-    ref_end = np.append(ref[1:] != ref[:-1], True).astype(np.float64) if m else np.zeros(0)
+    count = len(np.unique(src))
+    if count < 2 or count != len(np.unique(ref)):
+        return None
+    src_end = np.append(src[1:] != src[:-1], True).astype(np.float64)
+    ref_end = np.append(ref[1:] != ref[:-1], True).astype(np.float64)
     return src_end, ref_end
 
 
@@ -412,7 +420,7 @@ class DPAligner(Aligner):
     ) -> list[Bead]:
         if len(translations) != len(sources):
             raise InputError(f"{len(sources)} source sentences but {len(translations)} translations")
-        self.stats = AlignmentStats(documents=1, with_paragraphs=int(paragraphs is not None))
+        self.stats = AlignmentStats(documents=1)
         try:
             return self._align(sources, translations, references, paragraphs)
         finally:
@@ -429,6 +437,7 @@ class DPAligner(Aligner):
         if n == 0 or m == 0:
             return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
         signals = DocumentSignals.from_texts(sources, translations, references, paragraphs, self.shapes)
+        self.stats.with_paragraphs = int(signals.paragraphs)
         scorer = BeadScorer(signals, self.settings)
         band, scores, steps = self._search(signals, scorer)
         if self.translator is not None and (self.settings.retranslate or self.settings.forced_decoding):

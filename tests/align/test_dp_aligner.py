@@ -240,6 +240,17 @@ def test_shared_paragraph_boundaries_keep_a_link_from_crossing_them() -> None:
     assert all(not (set(src) & {3} and set(ref) & {4}) for src, ref in found), found
 
 
+def test_paragraphs_anchor_only_a_paragraph_for_paragraph_translation() -> None:
+    # Two source paragraphs against three reference paragraphs: boundaries cannot correspond.
+    aligner = DPAligner(DPAlignerSettings(paragraph_weight=0.5))
+    aligner.align(ZH, MT, REF, paragraphs=([0, 0, 0, 0, 1, 1, 1, 1], [0, 0, 1, 1, 1, 2, 2, 2]))
+    assert aligner.stats.with_paragraphs == 0
+    aligner.align(ZH, MT, REF, paragraphs=([0, 0, 0, 0, 1, 1, 1, 1], [0, 0, 0, 0, 1, 1, 1, 1]))
+    assert aligner.stats.with_paragraphs == 1
+    with pytest.raises(InputError, match="paragraph ids: got 8 and 2"):
+        aligner.align(ZH, MT, REF, paragraphs=([0] * 8, [0, 1]))
+
+
 def test_signature_and_report_say_which_signals_were_used() -> None:
     aligner = DPAligner()
     aligner.align(ZH, MT, REF)

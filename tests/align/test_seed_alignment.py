@@ -1,7 +1,7 @@
 """Every link right on the seed article, whose gold alignment was checked by hand.
 
-The fixtures pin the sentence split (made with zh-rules/en-rules when they were written, so a
-change to the splitters does not move this test) and a literal translation of each Chinese
+The fixtures pin the sentence split and each sentence's paragraph (made with zh-rules/en-rules
+when they were written, so a change to the splitters does not move this test) and a literal translation of each Chinese
 sentence, written for this test in the style of an MT system, since the real opus-mt-zh-en
 cannot be downloaded where the tests run.
 """
@@ -54,3 +54,13 @@ def test_each_merge_is_found(merge: tuple[tuple[int, ...], tuple[int, ...]], see
 
 def test_every_link_is_right(seed_links: list) -> None:
     assert seed_links == read_links(FIXTURES / "seed.gold.align")
+
+
+def test_every_link_is_right_with_paragraph_anchors_as_in_a_run() -> None:
+    # A pipeline run passes each sentence's paragraph (24 paragraphs on both sides here).
+    zh, en, mt = (read_sentences(FIXTURES / f"seed.{kind}.sents") for kind in ("zh", "en", "mt"))
+    paragraphs = tuple([int(p) for p in read_sentences(FIXTURES / f"seed.{lang}.paragraphs")] for lang in ("zh", "en"))
+    aligner = DPAligner()
+    beads = aligner.align(zh, mt, en, paragraphs=paragraphs)
+    assert [(b.src, b.ref) for b in beads] == read_links(FIXTURES / "seed.gold.align")
+    assert "paragraphs" in aligner.describe()["signals_used"]
