@@ -19,6 +19,8 @@ translation of ``I`` has in common with ``J`` and by how well their lengths agre
 * quotation structure: a bead whose Chinese side ends by closing a quotation should end the same
   way in English, no English sentence inside a bead should close one, and the bead's sides should
   open about as many quotations.
+* paragraphs, when both sides have the same number: a bead should neither cross a paragraph
+  boundary nor end at one on one side only.
 
 Skipping a sentence (1-0, 0-1) scores ``-skip_penalty``; the search maximises the sum of bead
 scores. Maximising a sum of similarities rewards every sentence that finds a partner, so the
@@ -26,8 +28,10 @@ shapes need no prior costs of their own.
 
 Search, in two passes as Bertalign does: the first looks for 1-1, 1-2, 2-1, 1-3 and 3-1 beads in
 a band around the length diagonal; the second allows every configured shape in a narrow band
-around the first path. Both widen themselves where the path runs along an edge. Memory and
-time grow with the number of band cells, linearly in the document length.
+around the first path. Both widen themselves where the path runs along an edge. A long document
+is first aligned as blocks of consecutive sentences (Vecalign's idea), and the first band follows
+that coarse path instead of the diagonal. Memory and time grow with the number of band cells,
+linearly in the document length.
 
 Each link's confidence is its posterior probability among all paths in the band, with
 ``P(path) ~ exp(score / T)`` (:func:`pipeline.align.search.posteriors`).
