@@ -1,11 +1,15 @@
-"""Alignment accuracy on MAC-Dev (Bertalign's Chinese-English literary test set).
+"""Alignment accuracy on MAC-Dev (Bertalign's Chinese-English literary dev set).
 
 Uses the gold sentence splits, the external machine translation in ``NNN.mt.sents`` and the gold
-links; scores with Vecalign's strict precision/recall/F1 (``score.py``: precision over all test
-links including 1-0/0-1, recall over all gold links against test links with both sides), the
-measure the published results use (Gale-Church 0.485 ... Bertalign 0.911).
+links, and scores with Vecalign's strict and lax precision/recall/F1 (``pipeline align-eval``'s
+code, :mod:`pipeline.align.evaluate`), the measure the published results use (Gale-Church 0.485
+... Bertalign 0.911).
 
-    python benchmarks/align_mac.py [--set align.similarity_weight=4 ...]
+    python benchmarks/align_mac.py [--aligner dp|gale-church] [--set align.KEY=VALUE ...]
+    python benchmarks/align_mac.py --ablation      # the signal ablation table of docs/benchmarks.md
+    python benchmarks/align_mac.py --sweep         # one setting at a time around the defaults
+    python benchmarks/align_mac.py --loo           # tuned on five chapters, tested on the sixth
+    python benchmarks/align_mac.py --confidence    # reliability of the links' confidences
 
 Reads ../shared/data/mac-dev; exits with a message when it is absent.
 """
@@ -13,7 +17,6 @@ Reads ../shared/data/mac-dev; exits with a message when it is absent.
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 import time
 from pathlib import Path
@@ -21,59 +24,153 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import config  # noqa: E402
-from pipeline.registry import ALIGNERS  # noqa: E402
+from pipeline.align.commands import build_aligner, read_sentences  # noqa: E402
+from pipeline.align.evaluate import Scores, read_links, score_documents  # noqa: E402
 
 MAC = ROOT.parent / "shared" / "data" / "mac-dev"
-Link = tuple[tuple[int, ...], tuple[int, ...]]
+
+ABLATION: list[tuple[str, str, list[str]]] = [
+    ("`dp`, all signals (default)", "dp", []),
+    ("- quotation structure", "dp", ["quote_weight=0"]),
+    ("- evidence beyond chance", "dp", ["evidence_weight=0"]),
+    ("- length agreement", "dp", ["length_exponent=0"]),
+    ("similarity of the MT only", "dp", ["quote_weight=0", "evidence_weight=0", "length_exponent=0"]),
+    ("- shapes 1-4, 4-1, 2-3, 3-2 (the issue's eight)", "dp", ["link_types=[1-1,1-2,2-1,2-2,1-3,3-1,1-0,0-1]"]),
+    ("`gale-church` (lengths only)", "gale-church", []),
+    ("`gale-church` + 1-3, 3-1", "gale-church", ["link_types=[1-1,1-2,2-1,2-2,1-3,3-1,1-0,0-1]"]),
+]
+
+SWEEP: dict[str, list[str]] = {
+    "skip_penalty": ["0.05", "0.1", "0.2", "0.4"],
+    "length_exponent": ["0.3", "0.45", "0.6", "0.8", "1.0"],
+    "evidence_weight": ["0", "0.1", "0.15", "0.2", "0.3"],
+    "quote_weight": ["0", "0.05", "0.1", "0.15", "0.2"],
+}
 
 
-def lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+def run(aligner_name: str, overrides: list[str]) -> tuple[Scores, list[Scores], float, str]:
+    """(total, per chapter, seconds spent aligning, aligner signature)."""
+    total, chapters, seconds, signature, _, _ = run_links(aligner_name, overrides)
+    return total, chapters, seconds, signature
 
 
-def gold_links(path: Path) -> list[Link]:
-    out = []
-    for line in lines(path):
-        src, tgt = line.split(":")
-        out.append((tuple(ast.literal_eval(src)), tuple(ast.literal_eval(tgt))))
-    return out
+def run_links(aligner_name: str, overrides: list[str]) -> tuple[Scores, list[Scores], float, str, list, list]:
+    """As :func:`run`, plus the gold and test links of every chapter."""
+    aligner = build_aligner(aligner_name, overrides)
+    golds, tests, chapters = [], [], []
+    seconds = 0.0
+    for gold_file in sorted(MAC.glob("*.gold.align")):
+        stem = gold_file.name.split(".")[0]
+        zh, en, mt = (read_sentences(MAC / f"{stem}.{kind}.sents") for kind in ("zh", "en", "mt"))
+        started = time.perf_counter()
+        beads = aligner.align(zh, mt, en)
+        seconds += time.perf_counter() - started
+        gold, test = read_links(gold_file), [(b.src, b.ref) for b in beads]
+        golds.append(gold)
+        tests.append(test)
+        chapters.append(score_documents([gold], [test]))
+    return score_documents(golds, tests), chapters, seconds, aligner.signature(), golds, tests
 
 
-def strict_counts(gold: list[Link], test: list[Link]) -> tuple[int, int, int, int]:
-    """(precision hits, test links, recall hits, gold links) as Vecalign's score.py counts them."""
-    gold_set = set(gold)
-    test_links = [t for t in test if t != ((), ())]
-    p_hits = sum(1 for t in test_links if t in gold_set)
-    test_both = {t for t in test if t[0] and t[1]}
-    gold_links_ = [g for g in gold if g != ((), ())]
-    r_hits = sum(1 for g in gold_links_ if g in test_both)
-    return p_hits, len(test_links), r_hits, len(gold_links_)
+def report(aligner_name: str, overrides: list[str]) -> None:
+    total, chapters, seconds, signature = run(aligner_name, overrides)
+    for number, s in enumerate(chapters, 1):
+        print(f"{number:03d}: strict P {s.precision_strict:.3f} R {s.recall_strict:.3f} F1 {s.f1_strict:.3f}")
+    print(
+        f"MAC-Dev strict: P {total.precision_strict:.3f} R {total.recall_strict:.3f} F1 {total.f1_strict:.3f}  "
+        f"lax F1 {total.f1_lax:.3f}  ({seconds:.2f} s aligning)"
+    )
+    print(f"aligner: {signature}")
+
+
+def ablation() -> None:
+    print("| aligner | strict P | strict R | strict F1 | lax F1 | per chapter (strict F1) |")
+    print("|---|---|---|---|---|---|")
+    for label, name, overrides in ABLATION:
+        total, chapters, _, _ = run(name, overrides)
+        per = " ".join(f"{c.f1_strict:.3f}" for c in chapters)
+        print(
+            f"| {label} | {total.precision_strict:.3f} | {total.recall_strict:.3f} | "
+            f"**{total.f1_strict:.3f}** | {total.f1_lax:.3f} | {per} |"
+        )
+
+
+def sweep() -> None:
+    for key, values in SWEEP.items():
+        cells = [f"{value}: {run('dp', [f'{key}={value}'])[0].f1_strict:.3f}" for value in values]
+        print(f"{key}: " + ", ".join(cells))
+
+
+def leave_one_out() -> None:
+    """Tune on five chapters, test on the sixth: how much of the F1 comes from fitting MAC-Dev.
+
+    The candidates are the defaults and every one-setting change of :data:`SWEEP`; for each
+    held-out chapter the candidate with the best strict F1 on the other five is applied to it.
+    """
+    candidates = [[]] + [[f"{key}={value}"] for key, values in SWEEP.items() for value in values]
+    results = [run_links("dp", overrides) for overrides in candidates]
+    golds = results[0][4]
+    held_out_tests = []
+    for k in range(len(golds)):
+        rest = [c for c in range(len(golds)) if c != k]
+
+        def fit(r: tuple, rest: list[int] = rest) -> float:
+            return score_documents([r[4][c] for c in rest], [r[5][c] for c in rest]).f1_strict
+
+        best = max(range(len(candidates)), key=lambda c: fit(results[c]))
+        held_out_tests.append(results[best][5][k])
+        chosen = " ".join(candidates[best]) or "defaults"
+        f1 = score_documents([golds[k]], [results[best][5][k]]).f1_strict
+        print(f"chapter {k + 1:03d}: tuned on the other five -> {chosen}; held-out strict F1 {f1:.3f}")
+    total = score_documents(golds, held_out_tests)
+    print(f"leave-one-chapter-out strict F1 {total.f1_strict:.3f} (defaults on all six: {results[0][0].f1_strict:.3f})")
+
+
+def confidence() -> None:
+    """How well the links' confidences separate right links from wrong ones (reliability table)."""
+    aligner = build_aligner("dp")
+    pairs: list[tuple[float, bool]] = []
+    for gold_file in sorted(MAC.glob("*.gold.align")):
+        stem = gold_file.name.split(".")[0]
+        zh, en, mt = (read_sentences(MAC / f"{stem}.{kind}.sents") for kind in ("zh", "en", "mt"))
+        gold = set(read_links(gold_file))
+        pairs += [(b.score, (b.src, b.ref) in gold) for b in aligner.align(zh, mt, en)]
+    right = [c for c, ok in pairs if ok]
+    wrong = [c for c, ok in pairs if not ok]
+    auc = sum((r > w) + 0.5 * (r == w) for r in right for w in wrong) / max(len(right) * len(wrong), 1)
+    print(f"links {len(pairs)}, right {len(right)}; ROC AUC of the confidence {auc:.3f}")
+    print("| confidence | links | mean confidence | share right |")
+    print("|---|---|---|---|")
+    for low, high in [(0.0, 0.5), (0.5, 0.8), (0.8, 0.95), (0.95, 1.01)]:
+        inside = [(c, ok) for c, ok in pairs if low <= c < high]
+        if inside:
+            mean = sum(c for c, _ in inside) / len(inside)
+            share = sum(ok for _, ok in inside) / len(inside)
+            print(f"| {low:.2f}-{min(high, 1.0):.2f} | {len(inside)} | {mean:.2f} | {share:.2f} |")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--aligner", default="dp")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="align.KEY=VALUE")
+    parser.add_argument("--ablation", action="store_true", help="print the signal ablation table")
+    parser.add_argument("--sweep", action="store_true", help="vary one setting at a time")
+    parser.add_argument("--loo", action="store_true", help="tune on five chapters, test on the sixth")
+    parser.add_argument("--confidence", action="store_true", help="how well confidences separate right links")
     args = parser.parse_args()
     if not MAC.is_dir():
         print(f"skipped: {MAC} not found (MAC-Dev lives in ../shared/data)")
         return 0
-    cfg = config.validate(config.apply_overrides({"ingest": {"sources": ["-"]}}, args.overrides))
-    aligner = ALIGNERS.load(cfg.align.name)(cfg.align)
-    totals = [0, 0, 0, 0]
-    started = time.perf_counter()
-    for gold_file in sorted(MAC.glob("*.gold.align")):
-        stem = gold_file.name.split(".")[0]
-        zh, en, mt = (lines(MAC / f"{stem}.{kind}.sents") for kind in ("zh", "en", "mt"))
-        beads = aligner.align(zh, mt, en)
-        counts = strict_counts(gold_links(gold_file), [(b.src, b.ref) for b in beads])
-        totals = [a + b for a, b in zip(totals, counts, strict=True)]
-        p, r = counts[0] / max(counts[1], 1), counts[2] / max(counts[3], 1)
-        print(f"{stem}: zh {len(zh):4d}  en {len(en):4d}  P {p:.3f}  R {r:.3f}  F1 {2 * p * r / max(p + r, 1e-9):.3f}")
-    p, r = totals[0] / totals[1], totals[2] / totals[3]
-    seconds = time.perf_counter() - started
-    print(f"MAC-Dev strict: P {p:.3f}  R {r:.3f}  F1 {2 * p * r / (p + r):.3f}  ({seconds:.1f} s)")
-    print(f"aligner: {aligner.signature()}")
+    if args.ablation:
+        ablation()
+    elif args.sweep:
+        sweep()
+    elif args.loo:
+        leave_one_out()
+    elif args.confidence:
+        confidence()
+    else:
+        report(args.aligner, args.overrides)
     return 0
 
 

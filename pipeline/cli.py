@@ -85,6 +85,7 @@ def make_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write report.json and report.html of a finished run again")
     report.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run folder, e.g. outputs/seed")
     report.set_defaults(handler=cmd_report)
+    _add_align_commands(commands)
     return parser
 
 
@@ -119,6 +120,44 @@ def _add_score_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     score.add_argument("--paired-samples", type=_count, default=0, metavar="N", help="0: 1000 for bs, 10000 for ar")
     score.set_defaults(handler=cmd_score)
+
+
+def _add_align_commands(commands: argparse._SubParsersAction) -> None:
+    def aligner_options(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--aligner", default="dp", help="aligner backend: dp (default) or gale-church")
+        parser.add_argument(
+            "--set",
+            dest="overrides",
+            action="append",
+            default=[],
+            metavar="align.KEY=VALUE",
+            help="override an aligner setting (repeatable), e.g. --set align.skip_penalty=0.3",
+        )
+
+    align = commands.add_parser(
+        "align", help="align pre-split sentence files; prints one [i, j]:[k]:score link a line", epilog=EPILOG
+    )
+    align.add_argument("--zh", type=Path, required=True, help="Chinese sentences, one a line")
+    align.add_argument("--en", type=Path, required=True, help="English reference sentences, one a line")
+    align.add_argument("--mt", type=Path, help="machine translation, line-parallel to --zh (needed by dp)")
+    aligner_options(align)
+    align.set_defaults(handler=cmd_align)
+
+    align_dir = commands.add_parser(
+        "align-dir", help="align every NNN.zh.sents/NNN.en.sents/NNN.mt.sents of a folder", epilog=EPILOG
+    )
+    align_dir.add_argument("folder", type=Path, metavar="DIR")
+    align_dir.add_argument("--out", type=Path, required=True, help="folder for the NNN.align files")
+    aligner_options(align_dir)
+    align_dir.set_defaults(handler=cmd_align_dir)
+
+    evaluate = commands.add_parser(
+        "align-eval", help="strict and lax precision/recall/F1 of NNN.align files against gold", epilog=EPILOG
+    )
+    evaluate.add_argument("gold", type=Path, metavar="GOLD_DIR", help="NNN.gold.align or NNN.align files")
+    evaluate.add_argument("test", type=Path, metavar="TEST_DIR", help="NNN.align files")
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    evaluate.set_defaults(handler=cmd_align_eval)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -206,6 +245,31 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     for path in regenerate(args.run_dir):
         print(f"wrote {path}")
+    return 0
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    from pipeline.align.commands import align_files, build_aligner
+    from pipeline.align.evaluate import format_link
+
+    aligner = build_aligner(args.aligner, args.overrides)
+    for bead in align_files(aligner, args.zh, args.en, args.mt, args.aligner):
+        print(format_link(bead))
+    return 0
+
+
+def cmd_align_dir(args: argparse.Namespace) -> int:
+    from pipeline.align.commands import align_folder, build_aligner
+
+    written = align_folder(build_aligner(args.aligner, args.overrides), args.folder, args.out, args.aligner)
+    print(f"{len(written)} alignments written to {args.out}")
+    return 0
+
+
+def cmd_align_eval(args: argparse.Namespace) -> int:
+    from pipeline.align.commands import evaluation_report
+
+    print(evaluation_report(args.gold, args.test, args.json))
     return 0
 
 

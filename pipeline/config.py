@@ -175,22 +175,54 @@ TranslateSection = Annotated[
 # ---------------------------------------------------------------------------------------------
 # align
 
-LinkType = Literal["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-0", "0-1"]
+LinkType = Literal["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-4", "4-1", "2-3", "3-2", "1-0", "0-1"]
 
 
 class DPAlignerSettings(Section):
-    """Dynamic programme over link types, scored by length and by translation-reference similarity."""
+    """Two-pass banded dynamic programme, scored by translation-reference similarity, length agreement
+    and quotation structure (see ``pipeline/align/dp.py``). Defaults were set on MAC-Dev."""
 
     name: Literal["dp"] = "dp"
     link_types: list[LinkType] = Field(
-        default_factory=lambda: ["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-0", "0-1"], min_length=1
+        default_factory=lambda: ["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-4", "4-1", "2-3", "3-2", "1-0", "0-1"],
+        min_length=1,
     )
-    similarity_weight: float = Field(default=8.0, ge=0, description="0 gives a pure length (Gale-Church) aligner.")
-    length_weight: float = Field(default=1.0, ge=0)
-    skip_penalty: float = Field(default=3.0, ge=0, description="Cost of leaving a sentence unaligned (1-0, 0-1).")
+    skip_penalty: float = Field(default=0.1, ge=0, description="Score lost per sentence left unaligned (1-0, 0-1).")
+    length_exponent: float = Field(
+        default=0.6, ge=0, description="How much length disagreement damps similarity; 0 ignores lengths."
+    )
+    evidence_weight: float = Field(default=0.15, ge=0, description="Weight of shared n-gram mass beyond chance.")
+    quote_weight: float = Field(default=0.1, ge=0, description="Penalty per quotation-structure mismatch; 0 is off.")
+    paragraph_weight: float = Field(
+        default=0.1,
+        ge=0,
+        description="Penalty per paragraph boundary crossed or not shared (when both sides have paragraphs).",
+    )
+    retranslate: bool = Field(
+        default=True,
+        description="With the run's model: translate the Chinese around uncertain links again as one text.",
+    )
+    forced_decoding: bool = Field(
+        default=False,
+        description="With the run's model: score uncertain candidates by the model's likelihood of the reference.",
+    )
+    bridge_threshold: float = Field(
+        default=0.5, ge=0, le=1, description="Links with a lower confidence are revisited with the model."
+    )
 
 
-AlignSection = Annotated[Annotated[DPAlignerSettings, Tag("dp")], _tag_of("dp")]
+class GaleChurchSettings(Section):
+    """Gale and Church (1993): sentence lengths only, no translation needed."""
+
+    name: Literal["gale-church"]
+    link_types: list[LinkType] = Field(default_factory=lambda: ["1-1", "1-2", "2-1", "2-2", "1-0", "0-1"], min_length=1)
+    variance: float = Field(default=6.8, gt=0, description="Variance of the length difference per character (s^2).")
+
+
+AlignSection = Annotated[
+    Annotated[DPAlignerSettings, Tag("dp")] | Annotated[GaleChurchSettings, Tag("gale-church")],
+    _tag_of("dp"),
+]
 
 
 # ---------------------------------------------------------------------------------------------

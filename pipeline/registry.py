@@ -75,6 +75,7 @@ ALIGNERS = Registry(
     "aligner",
     {
         "dp": "pipeline.align.dp:DPAligner",
+        "gale-church": "pipeline.align.gale_church:GaleChurchAligner",
     },
 )
 

@@ -108,6 +108,7 @@ def run(
     with timings.stage("prepare"):
         backends = build_backends(config)
         backends.translator.load()
+        backends.aligner.attach_translator(backends.translator)  # aligners may ask the model again
     run_dir = run_dir_for(config, config_path, output)
     run_dir.mkdir(parents=True, exist_ok=True)
     with timings.stage("ingest"):

@@ -65,7 +65,7 @@ def test_unknown_key_wrong_type_and_unknown_backend_are_reported_together() -> N
         ({"export": {"formats": ["moses", "review"]}}, "export: 'review' needs 'tsv' too"),
         ({"export": {"pairs": "all"}}, "export -> pairs: Input should be 'reference', 'mt' or 'both'"),
         ({"export": {"filters": {"min_align_score": 2}}}, "export -> filters -> min_align_score: Input should be less"),
-        ({"export": {"filters": {"link_types": ["1-4"]}}}, "export -> filters -> link_types -> 0: Input should be"),
+        ({"export": {"filters": {"link_types": ["1-5"]}}}, "export -> filters -> link_types -> 0: Input should be"),
         (
             {"export": {"filters": {"min_length": 9, "max_length": 3}}},
             "export -> filters: min_length 9 is above max_length 3",

@@ -23,7 +23,7 @@ def literal_names(model: type) -> set[str]:
         ("reader", [config.TextIngest, config.JsonlIngest]),
         ("segmenter", [config.ChineseRules, config.EnglishRules, config.ChineseLines, config.EnglishLines]),
         ("translator", [config.MarianSettings, config.PrecomputedSettings]),
-        ("aligner", [config.DPAlignerSettings]),
+        ("aligner", [config.DPAlignerSettings, config.GaleChurchSettings]),
         ("scorer", [config.SacrebleuSettings]),
     ],
 )

@@ -5,8 +5,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pipeline.records import AlignedDocument, Link, TranslatedDocument
+
+if TYPE_CHECKING:
+    from pipeline.translate.base import Translator
+
+#: Paragraph index of every source sentence and of every reference sentence.
+Paragraphs = tuple[Sequence[int], Sequence[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +26,33 @@ class Bead:
 
 
 class Aligner(ABC):
+    #: The run's translator, when the runner attached one (see :meth:`attach_translator`).
+    translator: Translator | None = None
+
     @abstractmethod
-    def align(self, sources: Sequence[str], translations: Sequence[str], references: Sequence[str]) -> list[Bead]:
-        """Beads covering every source and every reference sentence exactly once, in order."""
+    def align(
+        self,
+        sources: Sequence[str],
+        translations: Sequence[str],
+        references: Sequence[str],
+        paragraphs: Paragraphs | None = None,
+    ) -> list[Bead]:
+        """Beads covering every source and every reference sentence exactly once, in order.
+
+        ``paragraphs``, when given, holds the paragraph index of each source and each reference
+        sentence; aligners may use paragraph boundaries as soft anchors.
+        """
 
     @abstractmethod
     def signature(self) -> str: ...
+
+    def attach_translator(self, translator: Translator) -> None:
+        """Give the aligner the run's translation model; aligners that cannot use it ignore it."""
+        self.translator = translator
+
+    def describe(self) -> dict[str, Any]:
+        """Signature and what the aligner did, for the report."""
+        return {"signature": self.signature()}
 
 
 def align_document(doc: TranslatedDocument, aligner: Aligner) -> AlignedDocument:
@@ -33,7 +61,10 @@ def align_document(doc: TranslatedDocument, aligner: Aligner) -> AlignedDocument
         links = [Link(doc.id, i, (i,), (), None) for i in range(len(doc.sources))]
     else:
         beads = aligner.align(
-            [s.text for s in doc.sources], [t.text for t in doc.translations], [s.text for s in doc.references]
+            [s.text for s in doc.sources],
+            [t.text for t in doc.translations],
+            [s.text for s in doc.references],
+            paragraphs=([s.paragraph for s in doc.sources], [s.paragraph for s in doc.references]),
         )
         links = [Link(doc.id, k, b.src, b.ref, b.score) for k, b in enumerate(beads)]
     return AlignedDocument(

@@ -68,6 +68,8 @@ class RunFacts:
     timings: dict[str, float] = field(default_factory=dict)
     #: corpus pairs and export filter counts (None when the run writes no corpus format)
     export: dict[str, Any] | None = None
+    #: which signals the aligner used (its ``describe()``)
+    alignment: dict[str, Any] | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,6 +223,7 @@ def assemble(facts: RunFacts, links: Sequence[ReportLink], scores: ScoreResult) 
         "flagged": [{"doc_id": lk.doc_id, "link_id": lk.link_id, "flags": list(lk.flags)} for lk in flagged],
         "translation": dict(facts.translation),
         "export": facts.export,
+        "alignment": facts.alignment,
         "signatures": dict(facts.signatures),
         "document_score_signatures": {m.name: m.signature for m in first_doc},
         "documents": _document_rows(facts, links, scores),
@@ -284,6 +287,7 @@ def run_facts(
         },
         signatures=backends.signatures(),
         timings=dict(timings),
+        alignment=backends.aligner.describe(),
     )
 
 
@@ -379,6 +383,7 @@ def _facts_from_report(old: Mapping[str, Any]) -> RunFacts:
         signatures=dict(old.get("signatures", {})),
         timings=dict(old.get("timings_seconds", {})),
         export=old.get("export"),
+        alignment=old.get("alignment"),
     )
 
 

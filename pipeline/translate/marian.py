@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pipeline.config import MarianSettings
@@ -78,6 +79,42 @@ class MarianTranslator(Translator):
         with torch.inference_mode():
             generated = self._model.generate(**batch, **self._generation)
         return [t.strip() for t in self._tokenizer.batch_decode(generated, skip_special_tokens=True)]
+
+    # -- forced decoding, for the aligner (pipeline/align/bridge.py) --------------------------------
+
+    def score_references(self, sources: Sequence[str], references: Sequence[str]) -> list[float]:
+        """Mean log-probability per token the model gives each reference as the translation of its source.
+
+        Forced decoding: the reference is fed to the decoder as the target and its tokens'
+        log-probabilities are read off, no generation. Near 0 means "what the model would have
+        said"; unrelated pairs score far below. Inputs longer than the model's limit are cut.
+        """
+        import torch
+
+        if len(sources) != len(references):
+            raise ValueError(f"{len(sources)} sources but {len(references)} references")
+        self.load()
+        scores: list[float] = []
+        limit = self.max_source_tokens
+        for start in range(0, len(sources), self.batch_size):
+            batch = self._tokenizer(
+                list(sources[start : start + self.batch_size]),
+                text_target=list(references[start : start + self.batch_size]),
+                return_tensors="pt",
+                padding=True,
+                truncation=True,
+                max_length=limit,
+            )
+            labels = batch.pop("labels")
+            labels[labels == self._tokenizer.pad_token_id] = -100
+            batch = {k: v.to(self.device) for k, v in batch.items()}
+            with torch.inference_mode():
+                logits = self._model(**batch, labels=labels.to(self.device)).logits.float()
+            mask = (labels != -100).to(self.device)
+            chosen = logits.log_softmax(-1).gather(-1, labels.clamp(min=0).to(self.device).unsqueeze(-1)).squeeze(-1)
+            per_token = (chosen * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1)
+            scores.extend(float(x) for x in per_token.cpu())
+        return scores
 
     def signature(self) -> str:
         r = self.resolved
