@@ -19,6 +19,7 @@ the pieces always concatenate to the input exactly.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 #: Boundary marks by strength: a sentence is cut at the first level that occurs in it.
 LEVELS: tuple[str, ...] = ("；;", "：:", "，,", "、")
@@ -51,7 +52,7 @@ def clause_cuts(text: str, marks: str) -> list[int]:
 def split_at(text: str, cuts: Sequence[int]) -> list[str]:
     """``text`` cut at the given offsets; the parts concatenate to ``text``."""
     bounds = [0, *cuts, len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+    return [text[a:b] for a, b in pairwise(bounds) if a < b]
 
 
 def pack(parts: Sequence[str], cost: Cost, limit: int) -> list[str]:

@@ -49,9 +49,7 @@ class TranslationCache:
             self._db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process, which is the point
             self._db.executescript(_SCHEMA)
             self._check_schema()
-            self._db.execute(
-                "INSERT OR IGNORE INTO identities VALUES (?, ?, ?)", (self.key, identity, time.time())
-            )
+            self._db.execute("INSERT OR IGNORE INTO identities VALUES (?, ?, ?)", (self.key, identity, time.time()))
         except sqlite3.DatabaseError as exc:
             raise StageError(f"translation cache {path}: {exc}; delete the file to start the cache afresh") from None
 
