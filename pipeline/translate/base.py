@@ -17,6 +17,7 @@ repetition :meth:`retry_batch`.
 
 from __future__ import annotations
 
+import logging
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -34,6 +35,8 @@ from pipeline.translate.flags import REPETITION, RETRIED, UNRESOLVED
 from pipeline.translate.guard import repetition_problem
 from pipeline.translate.passthrough import quick_translation
 from pipeline.translate.pieces import Plan, plan
+
+log = logging.getLogger("pipeline")
 
 
 @dataclass
@@ -153,6 +156,17 @@ class Translator(ABC):
         self.stats.passthrough += len(texts) - self.stats.empty - sum(len(w) for w in positions.values())
         self.stats.duplicates += sum(len(w) - 1 for w in positions.values())
         self.stats.flags.update(f for t in result for f in t.flags)
+        s = self.stats
+        log.info(
+            "translate: %d sentences, %d segments translated in %d batches, %d from the cache, "
+            "%d duplicates, %d passed through",
+            s.sentences,
+            s.segments,
+            s.batches,
+            s.cache_hits,
+            s.duplicates,
+            s.passthrough,
+        )
 
     def _cost(self, text: str) -> int:
         return self.count_tokens([text])[0]
