@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.errors import PipelineError  # noqa: E402
 from pipeline.ingest.base import paragraphs_from_text  # noqa: E402
 from pipeline.segment.zh_rules import ChineseRuleSegmenter  # noqa: E402
+from pipeline.translate.passthrough import quick_translation  # noqa: E402
 from pipeline.translate.tiny import TinySpec, build_tiny  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
@@ -237,7 +238,8 @@ def ours(system: str, model: Path, beams: int, threads: int, lengths: dict[str, 
         else CT2(CTranslate2Settings(name="ctranslate2", quantization="int8", **settings))
     )
     translator.load()
-    return lambda texts: ([t.text for t in translator.translate(texts)], [decoded[t] for t in texts if t in decoded])
+    # -1: no model tokens (a segment passed through without the model, e.g. "……")
+    return lambda texts: ([t.text for t in translator.translate(texts)], [decoded.get(t, -1) for t in texts])
 
 
 def worker(system: str, model: Path, texts: list[str], beams: int, threads: int, lengths: dict[str, int] | None):
@@ -304,14 +306,16 @@ def compare(model: Path, texts: list[str], beams: int, threads: int, lengths: di
             "peak_rss_mb": run["peak_rss_mb"],
         }
     reference = runs["a"]["outputs"]
-    same_length = [i for i, n in enumerate(runs["c"]["target_tokens"] or expected) if n == expected[i]]
+    c_tokens = runs["c"]["target_tokens"] if lengths else expected
+    same_length = [i for i, n in enumerate(c_tokens) if n == expected[i]]
     return {
         **figures,
         "ratio_b_over_a": round(runs["a"]["seconds"] / runs["b"]["seconds"], 2),
         "ratio_c_over_a": round(runs["a"]["seconds"] / runs["c"]["seconds"], 2),
         "identical_b_a": agreement(runs["b"]["outputs"], reference),
         "identical_c_a": agreement([runs["c"]["outputs"][i] for i in same_length], [reference[i] for i in same_length]),
-        "c_extra_tokens": sum(runs["c"]["target_tokens"]) - tokens if runs["c"]["target_tokens"] else 0,
+        "c_extra_tokens": sum(n - e for n, e in zip(c_tokens, expected, strict=True) if n >= 0),
+        "passed_through_by_b_and_c": sum(1 for t in texts if quick_translation(t) is not None),
         "target_tokens": tokens,
         "lengths": "per sentence" if lengths else f"{OUTPUT_TOKENS} tokens each",
         "outputs_have_their_length": runs["a"]["target_tokens"] == expected,
@@ -327,7 +331,7 @@ def print_table(name: str, result: dict[str, Any]) -> None:
         row = f"{label:<32}{f['seconds']:>9}{f['sentences_per_s']:>9}{f['target_tokens_per_s']:>9}"
         print(row + f"{f['peak_rss_mb']:>9}")
     print(f"b/a {result['ratio_b_over_a']}x   c/a {result['ratio_c_over_a']}x   ", end="")
-    print(f"identical outputs: b {result['identical_b_a']:.0%}, c {result['identical_c_a']:.0%} of a's", end="")
+    print(f"identical outputs: b {result['identical_b_a']:.1%}, c {result['identical_c_a']:.1%} of a's", end="")
     print(f"   c decoded {result['c_extra_tokens']} extra tokens" if result["c_extra_tokens"] else "")
 
 
