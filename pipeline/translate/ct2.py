@@ -87,6 +87,15 @@ def ensure_converted(resolved: ResolvedModel, models_dir: Path, quantization: st
     return target
 
 
+def generation_config(folder: Path) -> Any:
+    """The model's generation config; older hub models keep its keys in ``config.json``, as transformers reads them."""
+    from transformers import GenerationConfig
+
+    if (folder / "generation_config.json").is_file():
+        return GenerationConfig.from_pretrained(folder)
+    return GenerationConfig.from_dict(json.loads((folder / "config.json").read_text(encoding="utf-8")))
+
+
 class CTranslate2Translator(Translator):
     def __init__(self, settings: CTranslate2Settings) -> None:
         super().__init__()
@@ -109,12 +118,12 @@ class CTranslate2Translator(Translator):
         self.device = pick_device(s.device, ct2)
         self.quantization = pick_quantization(s.quantization, self.device)
         check_input_limit(self.max_input_tokens, model_positions(self.resolved.path))
-        from transformers import GenerationConfig, MarianTokenizer
+        from transformers import MarianTokenizer
 
         self.converted = ensure_converted(self.resolved, s.models_dir, self.quantization)
         try:
             self._tokenizer = MarianTokenizer.from_pretrained(self.resolved.path)
-            generation = GenerationConfig.from_pretrained(self.resolved.path)
+            generation = generation_config(self.resolved.path)
             self._translator = ct2.Translator(
                 str(self.converted),
                 device=self.device,

@@ -138,8 +138,8 @@ class MarianTranslator(Translator):
             self._tokenizer = MarianTokenizer.from_pretrained(path)
             # Weights come from safetensors when present, else torch.load(weights_only=True);
             # remote code is never run.
-            model = MarianMTModel.from_pretrained(path, trust_remote_code=False, dtype=getattr(torch, self.dtype))
-            self._model = model.to(self.device).eval()
+            model = MarianMTModel.from_pretrained(path, trust_remote_code=False)
+            self._model = model.to(device=self.device, dtype=getattr(torch, self.dtype)).eval()
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"translate -> model: cannot load {path}: {exc}") from None
         self.decoding = decoding_settings(self._model.generation_config, s)

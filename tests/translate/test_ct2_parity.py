@@ -88,3 +88,18 @@ def test_retry_decodes_against_repetition_as_marian_does(tiny_model: Path, tmp_p
     retried = t.retry_batch(TEXTS)
     assert retried == marian(tiny_model, **settings).retry_batch(TEXTS)
     assert retried != t.translate_batch(TEXTS)
+
+
+def test_a_model_without_generation_config_json_uses_its_config(tiny_model: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    old_style = tmp_path / "old-style"
+    shutil.copytree(tiny_model, old_style)
+    generation = json.loads((old_style / "generation_config.json").read_text(encoding="utf-8"))
+    (old_style / "generation_config.json").unlink()
+    config = json.loads((old_style / "config.json").read_text(encoding="utf-8"))
+    config.update({k: generation[k] for k in ("max_length", "num_beams", "forced_eos_token_id")})
+    (old_style / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    t = ct2(old_style, tmp_path / "models", quantization="float32")
+    assert t.decoding is not None and (t.decoding.num_beams, t.decoding.max_target_tokens) == (4, 46)
