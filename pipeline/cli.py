@@ -81,6 +81,9 @@ def make_parser() -> argparse.ArgumentParser:
     pull.add_argument("--revision", default="main")
     pull.add_argument("--models-dir", type=Path, default=Path("models"))
     pull.set_defaults(handler=cmd_pull)
+    listing = model_commands.add_parser("list", help="list the models in the local model store, with sizes")
+    listing.add_argument("--models-dir", type=Path, default=Path("models"))
+    listing.set_defaults(handler=cmd_list_models)
     _add_score_command(commands)
     report = commands.add_parser("report", help="write report.json and report.html of a finished run again")
     report.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run folder, e.g. outputs/seed")
@@ -270,6 +273,22 @@ def cmd_align_eval(args: argparse.Namespace) -> int:
     from pipeline.align.commands import evaluation_report
 
     print(evaluation_report(args.gold, args.test, args.json))
+    return 0
+
+
+def cmd_list_models(args: argparse.Namespace) -> int:
+    from pipeline.translate.models import list_models
+
+    found = list_models(args.models_dir)
+    if not found:
+        print(f"no models in {args.models_dir}/ (get one with `pipeline models pull` or `pipeline models build-tiny`)")
+        return 0
+    rows = [("kind", "name", "version", "size", "path")]
+    rows += [(m.kind, m.name, m.version, f"{m.bytes / 1e6:.1f} MB", str(m.path)) for m in found]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[4])
+    print(f"total {sum(m.bytes for m in found) / 1e6:.1f} MB")
     return 0
 
 

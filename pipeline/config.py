@@ -122,22 +122,82 @@ class SegmentSection(Section):
 # translate
 
 
-class MarianSettings(Section):
-    """A MarianMT model through transformers: a hub id or a local folder."""
+class RepetitionGuard(Section):
+    """Flags implausible outputs (opus-mt's known failure: output that loops) and translates them again.
 
-    name: Literal["marian"] = "marian"
+    An output is implausible when it is longer than ``max_length_ratio`` characters per source
+    character (plus 50, as short sources have naturally high ratios), or when a word n-gram
+    (n <= 8) repeats back to back more than ``max_repeats`` times. Thresholds were chosen on
+    MAC-Dev and the WMT22 zh-en systems, where they flag the looping outputs and almost nothing else.
+    """
+
+    enabled: bool = True
+    max_length_ratio: float = Field(default=10.0, gt=0)
+    max_repeats: int = Field(default=3, ge=1)
+    retry: bool = Field(default=True, description="Translate flagged sentences again with the settings below.")
+    no_repeat_ngram_size: int = Field(default=3, ge=0)
+    repetition_penalty: float = Field(default=1.2, ge=1.0)
+
+
+class EngineSettings(Section):
+    """How any translator is driven: batching, long sentences, the repetition guard, the cache.
+
+    Not a backend by itself; every translator's settings include these keys.
+    """
+
+    batch_size: int = Field(
+        default=32, gt=0, description="Most sentences in one batch (32 measured fastest on CPU, greedy and beam 4)."
+    )
+    max_tokens: int = Field(
+        default=4096, gt=0, description="Token budget of one batch: source subword tokens, padding included."
+    )
+    max_input_tokens: int = Field(
+        default=256,
+        ge=8,
+        description="Longer sentences (subword tokens, </s> included) are translated in pieces, never truncated; "
+        "at most the model's position limit (512 for opus-mt).",
+    )
+    long_sentences: Literal["clauses", "windows"] = Field(
+        default="clauses",
+        description="How a too-long sentence is cut: at clause boundaries (windows where none helps), or in windows.",
+    )
+    repetition: RepetitionGuard = RepetitionGuard()
+    cache: bool = Field(default=True, description="Keep finished translations in <run folder>/cache/ for reruns.")
+    progress: bool = True
+
+
+class ModelSettings(EngineSettings):
+    """A MarianMT model (a hub id or a local folder) and how to decode with it."""
+
     model: str = "Helsinki-NLP/opus-mt-zh-en"
     revision: str = Field(default="main", description="Hub branch, tag or commit; ignored for a local folder.")
-    models_dir: Path = Field(default=Path("models"), description="Where hub downloads are cached.")
+    models_dir: Path = Field(default=Path("models"), description="Where hub downloads and conversions are kept.")
     if_missing: Literal["error", "build-tiny"] = Field(
         default="error",
         description="For a local folder that does not exist: stop, or build the tiny test model there.",
     )
-    batch_size: int = Field(default=16, gt=0)
     num_beams: int | None = Field(default=None, gt=0, description="None: the model's own setting.")
     max_new_tokens: int | None = Field(default=None, gt=0, description="None: the model's own length limit.")
     device: Literal["auto", "cpu", "cuda"] = "auto"
-    progress: bool = True
+    threads: int | None = Field(default=None, gt=0, description="CPU threads; None: the library's default.")
+
+
+class MarianSettings(ModelSettings):
+    """A MarianMT model through transformers."""
+
+    name: Literal["marian"] = "marian"
+    dtype: Literal["auto", "float32", "float16", "bfloat16"] = Field(
+        default="auto", description="auto: float16 on CUDA, float32 on CPU."
+    )
+
+
+class CTranslate2Settings(ModelSettings):
+    """A MarianMT model converted once into models_dir/ctranslate2/ and run by CTranslate2 (pip install .[ct2])."""
+
+    name: Literal["ctranslate2"]
+    quantization: Literal[
+        "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32"
+    ] = Field(default="auto", description="auto: int8 on CPU, float16 on CUDA.")
 
 
 class PrecomputedSettings(Section):
@@ -167,7 +227,9 @@ class PrecomputedSettings(Section):
 
 
 TranslateSection = Annotated[
-    Annotated[MarianSettings, Tag("marian")] | Annotated[PrecomputedSettings, Tag("precomputed")],
+    Annotated[MarianSettings, Tag("marian")]
+    | Annotated[CTranslate2Settings, Tag("ctranslate2")]
+    | Annotated[PrecomputedSettings, Tag("precomputed")],
     _tag_of("marian"),
 ]
 

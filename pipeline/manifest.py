@@ -24,6 +24,7 @@ PACKAGES = (
     "pipeline",
     "torch",
     "transformers",
+    "ctranslate2",
     "tokenizers",
     "sentencepiece",
     "sacremoses",

@@ -67,6 +67,7 @@ TRANSLATORS = Registry(
     "translator",
     {
         "marian": "pipeline.translate.marian:MarianTranslator",
+        "ctranslate2": "pipeline.translate.ct2:CTranslate2Translator",
         "precomputed": "pipeline.translate.precomputed:PrecomputedTranslator",
     },
 )

@@ -30,6 +30,9 @@ from pipeline.translate.base import Translator, translate_documents
 
 log = logging.getLogger("pipeline")
 
+#: The translation cache's file in ``<run folder>/cache/``: a rerun translates only what is missing.
+TRANSLATION_CACHE = "translations.sqlite"
+
 
 @dataclass
 class Backends:
@@ -111,6 +114,7 @@ def run(
         backends.aligner.attach_translator(backends.translator)  # aligners may ask the model again
     run_dir = run_dir_for(config, config_path, output)
     run_dir.mkdir(parents=True, exist_ok=True)
+    backends.translator.open_cache(run_dir / "cache" / TRANSLATION_CACHE)
     with timings.stage("ingest"):
         documents = list(backends.reader.read())
     log.info("ingest: %d documents", len(documents))

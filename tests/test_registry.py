@@ -22,7 +22,7 @@ def literal_names(model: type) -> set[str]:
     [
         ("reader", [config.TextIngest, config.JsonlIngest]),
         ("segmenter", [config.ChineseRules, config.EnglishRules, config.ChineseLines, config.EnglishLines]),
-        ("translator", [config.MarianSettings, config.PrecomputedSettings]),
+        ("translator", [config.MarianSettings, config.PrecomputedSettings, config.CTranslate2Settings]),
         ("aligner", [config.DPAlignerSettings, config.GaleChurchSettings]),
         ("scorer", [config.SacrebleuSettings]),
     ],
@@ -44,7 +44,7 @@ def test_every_registered_backend_imports(registry: Registry) -> None:
 
 
 def test_unknown_name_lists_the_valid_ones() -> None:
-    with pytest.raises(ConfigError, match="unknown translator 'nllb'; valid names: marian"):
+    with pytest.raises(ConfigError, match="unknown translator 'nllb'; valid names: ctranslate2, marian"):
         TRANSLATORS.load("nllb")
 
 

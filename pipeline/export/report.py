@@ -23,6 +23,7 @@ from pipeline.io import atomic_write_json, atomic_write_text
 from pipeline.records import AlignedDocument, Document, ScoreResult
 from pipeline.score.base import Scorer
 from pipeline.score.metrics import score_json
+from pipeline.translate.flags import CLAUSE_SPLIT, REPETITION, RETRIED, UNRESOLVED, WINDOWED
 
 if TYPE_CHECKING:
     from pipeline.runner import Backends
@@ -231,6 +232,22 @@ def assemble(facts: RunFacts, links: Sequence[ReportLink], scores: ScoreResult) 
     }
 
 
+def _translation_notes(flags: Mapping[str, int]) -> list[str]:
+    """What the translator had to do that a reader of the TSV should know about (see the ``flags`` column)."""
+    notes = []
+    if flags.get(CLAUSE_SPLIT) or flags.get(WINDOWED):
+        notes.append(
+            f"{flags.get(CLAUSE_SPLIT, 0)} sentences longer than the model's input limit were translated in clauses "
+            f"and {flags.get(WINDOWED, 0)} in windows (flags {CLAUSE_SPLIT}, {WINDOWED}); none was truncated"
+        )
+    if flags.get(REPETITION):
+        notes.append(
+            f"{flags[REPETITION]} translations looked like loops (flag {REPETITION}); {flags.get(RETRIED, 0)} were "
+            f"translated again, {flags.get(UNRESOLVED, 0)} of them still implausible (flag {UNRESOLVED})"
+        )
+    return notes
+
+
 # ---------------------------------------------------------------------------------------------
 # from a run
 
@@ -243,9 +260,8 @@ def _warnings(documents: Sequence[Document], backends: Backends) -> list[str]:
             f"the translation model {model.get('requested')} is the tiny random-weight test model: "
             "its translations are nonsense and so are the scores"
         )
-    if backends.translator.stats.truncated:
-        notes.append(f"{backends.translator.stats.truncated} sentences were longer than the model's limit and were cut")
     notes.extend(backends.translator.stats.notes)
+    notes.extend(_translation_notes(backends.translator.stats.flags))
     notes.extend(
         f"{doc.source_path}: no reference; translated and exported, not scored"
         for doc in documents
@@ -282,6 +298,13 @@ def run_facts(
             "sentences": stats.sentences,
             "empty": stats.empty,
             "batches": stats.batches,
+            "passthrough": stats.passthrough,
+            "duplicates": stats.duplicates,
+            "cache_hits": stats.cache_hits,
+            "segments_translated": stats.segments,
+            "source_tokens": stats.source_tokens,
+            "retried": stats.retried,
+            "flags": dict(sorted(stats.flags.items())),
             "seconds": round(stats.seconds, 3),
             "sentences_per_second": round(stats.sentences_per_second, 2),
         },

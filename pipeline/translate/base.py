@@ -1,23 +1,59 @@
-"""The translator base: subclasses translate one batch; batching, progress and statistics live here."""
+"""The translator base: a backend translates one batch; everything else lives here, once.
+
+:meth:`Translator.translate` takes all sentences of a run and
+
+1. answers blank and untranslatable segments (numbers, punctuation) without the model;
+2. translates each distinct sentence once;
+3. plans sentences longer than ``max_input_tokens`` as pieces (clauses, else windows), never truncating;
+4. takes what the translation cache already holds;
+5. sends the rest to the model in token-budget batches, sorted by subword length;
+6. checks every output with the repetition guard and retries the implausible ones;
+7. commits each batch to the cache, and restores the input order at the end,
+
+keeping statistics and a progress bar on the way. A backend implements :meth:`translate_batch`
+and :meth:`signature`; one with a tokenizer also :meth:`count_tokens`, one that can decode against
+repetition :meth:`retry_batch`.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from pipeline.config import EngineSettings, RepetitionGuard
+from pipeline.errors import StageError
 from pipeline.records import SegmentedDocument, TranslatedDocument, Translation
+from pipeline.translate.batching import token_batches
+from pipeline.translate.cache import TranslationCache
+from pipeline.translate.flags import REPETITION, RETRIED, UNRESOLVED
+from pipeline.translate.guard import repetition_problem
+from pipeline.translate.passthrough import quick_translation
+from pipeline.translate.pieces import Plan, plan
+
+log = logging.getLogger("pipeline")
 
 
 @dataclass
 class TranslationStats:
+    """What the translator did in a run. Sentences count every input; segments count model inputs."""
+
     sentences: int = 0
     empty: int = 0
+    passthrough: int = 0
+    duplicates: int = 0  # inputs equal to an earlier input of the run: translated once
+    cache_hits: int = 0  # segments found in the translation cache
+    segments: int = 0  # segments sent to the model (sentences, or pieces of long ones)
+    source_tokens: int = 0  # subword tokens of those segments
     batches: int = 0
+    retried: int = 0  # segments translated a second time by the repetition guard
     seconds: float = 0.0
-    truncated: int = 0
+    flags: Counter[str] = field(default_factory=Counter)  # sentences per flag
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -28,56 +64,184 @@ class TranslationStats:
 class Translator(ABC):
     """Chinese sentences in, English out.
 
-    A subclass implements :meth:`translate_batch` (and :meth:`load` when it has a model);
-    the base splits work into batches, skips empty strings, shows progress and keeps statistics.
+    A subclass implements :meth:`translate_batch` and :meth:`signature` (and :meth:`load`,
+    :meth:`describe`, :meth:`close` when it holds a model); :meth:`configure` takes the engine
+    settings every backend shares.
     """
 
     batch_size: int = 16
+    max_tokens: int | None = None
+    max_input_tokens: int | None = None
+    split_clauses: bool = True
+    repetition: RepetitionGuard | None = None
+    use_cache: bool = True
     show_progress: bool = True
+    #: Copy number- and punctuation-only segments instead of asking the backend (off for a backend
+    #: whose outputs are given, such as precomputed translations).
+    passthrough: bool = True
 
     def __init__(self) -> None:
         self.stats = TranslationStats()
+        self.cache: TranslationCache | None = None
+
+    def configure(self, settings: EngineSettings) -> None:
+        """Take batching, long-sentence, guard, cache and progress settings from a config section."""
+        self.batch_size = settings.batch_size
+        self.max_tokens = settings.max_tokens
+        self.max_input_tokens = settings.max_input_tokens
+        self.split_clauses = settings.long_sentences == "clauses"
+        self.repetition = settings.repetition if settings.repetition.enabled else None
+        self.use_cache = settings.cache
+        self.show_progress = settings.progress
+
+    # -- what a backend provides ---------------------------------------------------------------
 
     def load(self) -> None:
         """Find and load the model. Called once before any work, so a missing model stops the run early."""
 
     @abstractmethod
     def translate_batch(self, texts: list[str]) -> list[str]:
-        """Translate a batch of non-empty sentences; one output per input, in order."""
+        """Translate a batch of non-empty segments; one output per input, in order."""
 
     @abstractmethod
     def signature(self) -> str: ...
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Model input length of each text. Without a tokenizer: characters plus an end token."""
+        return [len(t) + 1 for t in texts]
+
+    def retry_batch(self, texts: list[str]) -> list[str] | None:
+        """Translate again with anti-repetition decoding (``self.repetition``); None when the backend cannot."""
+        return None
+
+    def cache_identity(self) -> str:
+        """Everything that changes an output (model version, decoding, guard): the translation cache's key."""
+        return self.signature()
 
     def describe(self) -> dict[str, Any]:
         """Model identity and settings for the run manifest."""
         return {"signature": self.signature()}
 
-    def _batches(self, texts: Sequence[str]) -> Iterator[tuple[list[int], list[str]]]:
-        todo = [(i, t) for i, t in enumerate(texts) if t.strip()]
-        for start in range(0, len(todo), self.batch_size):
-            chunk = todo[start : start + self.batch_size]
-            yield [i for i, _ in chunk], [t for _, t in chunk]
+    def close(self) -> None:
+        """Release the model and the cache."""
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+
+    # -- the engine ----------------------------------------------------------------------------
+
+    def open_cache(self, path: Path) -> None:
+        """Keep translations in the SQLite file ``path`` (after :meth:`load`; ignored when the cache is off)."""
+        if self.use_cache:
+            self.cache = TranslationCache(path, self.cache_identity())
 
     def translate(self, texts: Sequence[str]) -> list[Translation]:
-        """Translate all ``texts`` in batches; empty or blank inputs give empty outputs without the model."""
-        from tqdm import tqdm
-
-        out = [Translation("")] * len(texts)
+        """Translate all ``texts``; one translation per input, in input order."""
         started = time.perf_counter()
-        with tqdm(total=len(texts), unit="sent", desc="translate", disable=not self.show_progress) as bar:
-            bar.update(sum(1 for t in texts if not t.strip()))
-            for indices, batch in self._batches(texts):
-                for i, translation in zip(indices, self.translate_batch(batch), strict=True):
-                    out[i] = Translation(translation)
-                self.stats.batches += 1
-                bar.update(len(batch))
+        out: list[Translation | None] = [None] * len(texts)
+        positions: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            out[i] = self._quick(text)
+            if out[i] is None:
+                positions.setdefault(text, []).append(i)
+        done = self._translate_distinct(list(positions))
+        for text, where in positions.items():
+            for i in where:
+                out[i] = done[text]
+        result = [t for t in out if t is not None]
+        self._count(texts, positions, result)
         self.stats.seconds += time.perf_counter() - started
+        return result
+
+    def _count(self, texts: Sequence[str], positions: dict[str, list[int]], result: list[Translation]) -> None:
         self.stats.sentences += len(texts)
         self.stats.empty += sum(1 for t in texts if not t.strip())
-        return out
+        self.stats.passthrough += len(texts) - self.stats.empty - sum(len(w) for w in positions.values())
+        self.stats.duplicates += sum(len(w) - 1 for w in positions.values())
+        self.stats.flags.update(f for t in result for f in t.flags)
+        s = self.stats
+        log.info(
+            "translate: %d sentences, %d segments translated in %d batches, %d from the cache, "
+            "%d duplicates, %d passed through",
+            s.sentences,
+            s.segments,
+            s.batches,
+            s.cache_hits,
+            s.duplicates,
+            s.passthrough,
+        )
 
-    def close(self) -> None:
-        """Release the model."""
+    def _quick(self, text: str) -> Translation | None:
+        if self.passthrough:
+            return quick_translation(text)
+        return Translation("") if not text.strip() else None
+
+    def _cost(self, text: str) -> int:
+        return self.count_tokens([text])[0]
+
+    def _translate_distinct(self, texts: list[str]) -> dict[str, Translation]:
+        lengths = dict(zip(texts, self.count_tokens(texts), strict=True)) if texts else {}
+        plans: dict[str, Plan] = {}
+        for text in texts:
+            fits = self.max_input_tokens is None or lengths[text] <= self.max_input_tokens
+            plans[text] = Plan((text,)) if fits else plan(text, self._cost, self.max_input_tokens, self.split_clauses)
+        segments = list(dict.fromkeys(s for p in plans.values() for s in p.segments))
+        done: dict[str, Translation] = {}
+        for segment in segments:
+            quick = self._quick(segment)  # a piece of a long sentence may be punctuation only
+            if quick is not None:
+                done[segment] = quick
+        missing = [s for s in segments if s not in done]
+        if self.cache is not None and missing:
+            cached = self.cache.get(missing)
+            self.stats.cache_hits += len(cached)
+            done.update(cached)
+            missing = [s for s in missing if s not in cached]
+        self._run_model(missing, done)
+        return {text: p.join(done) for text, p in plans.items()}
+
+    def _run_model(self, segments: list[str], done: dict[str, Translation]) -> None:
+        """Translate ``segments`` in token-budget batches, storing results in ``done`` and the cache."""
+        from tqdm import tqdm
+
+        if not segments:
+            return
+        lengths = self.count_tokens(segments)
+        with tqdm(total=len(segments), unit="seg", desc="translate", disable=not self.show_progress) as bar:
+            for batch in token_batches(lengths, self.max_tokens, self.batch_size):
+                texts = [segments[i] for i in batch]
+                outputs = self.translate_batch(texts)
+                if len(outputs) != len(texts):
+                    raise StageError(
+                        f"translator {type(self).__name__} returned {len(outputs)} outputs for {len(texts)} inputs"
+                    )
+                translations = self._guarded(texts, outputs)
+                done.update(zip(texts, translations, strict=True))
+                if self.cache is not None:
+                    self.cache.put(zip(texts, translations, strict=True))
+                self.stats.batches += 1
+                self.stats.segments += len(texts)
+                self.stats.source_tokens += sum(lengths[i] for i in batch)
+                bar.update(len(texts))
+
+    def _guarded(self, texts: list[str], outputs: list[str]) -> list[Translation]:
+        """Outputs as translations; implausible ones flagged and, where the backend can, retried."""
+        result = [Translation(o.strip()) for o in outputs]
+        guard = self.repetition
+        if guard is None:
+            return result
+        suspects = [i for i, (s, o) in enumerate(zip(texts, outputs, strict=True)) if repetition_problem(s, o, guard)]
+        if not suspects:
+            return result
+        again = self.retry_batch([texts[i] for i in suspects]) if guard.retry else None
+        for k, i in enumerate(suspects):
+            if again is None:
+                result[i] = Translation(result[i].text, (REPETITION,))
+                continue
+            self.stats.retried += 1
+            still = repetition_problem(texts[i], again[k], guard) is not None
+            result[i] = Translation(again[k].strip(), (REPETITION, RETRIED, *([UNRESOLVED] if still else [])))
+        return result
 
 
 def translate_documents(docs: Sequence[SegmentedDocument], translator: Translator) -> list[TranslatedDocument]:

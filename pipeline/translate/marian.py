@@ -1,14 +1,92 @@
-"""MarianMT through transformers (``MarianMTModel`` + ``MarianTokenizer``)."""
+"""MarianMT through transformers (``MarianMTModel`` + ``MarianTokenizer``).
+
+Also the helpers the CTranslate2 backend shares: the decoding settings read from the model's own
+generation config, and the check of the input limit against the model's positions.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from pipeline.config import MarianSettings
-from pipeline.errors import ModelError
+from pipeline.config import MarianSettings, ModelSettings, RepetitionGuard
+from pipeline.errors import ModelError, StageError
 from pipeline.translate.base import Translator
 from pipeline.translate.models import ResolvedModel, resolve
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """The decoding settings actually used: ours where set, else the model's generation config.
+
+    ``max_length`` counts the decoder's start token, as transformers does; with
+    ``forced_eos`` the last position is always ``</s>``.
+    """
+
+    num_beams: int
+    max_length: int
+    max_new_tokens: int | None
+    forced_eos: bool
+    length_penalty: float
+
+    def generate_kwargs(self) -> dict[str, Any]:
+        """Arguments for ``model.generate``; everything else comes from the model's generation config."""
+        if self.max_new_tokens:
+            return {"num_beams": self.num_beams, "max_new_tokens": self.max_new_tokens}
+        return {"num_beams": self.num_beams, "max_length": self.max_length}
+
+    @property
+    def max_target_tokens(self) -> int:
+        """Most output tokens before ``</s>`` (what CTranslate2 calls ``max_decoding_length``)."""
+        generated = self.max_new_tokens or self.max_length - 1
+        return generated - 1 if self.forced_eos else generated
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.generate_kwargs(), "length_penalty": self.length_penalty, "forced_eos": self.forced_eos}
+
+    def signature(self) -> str:
+        return "|".join(f"{k}:{v}" for k, v in sorted(self.generate_kwargs().items()))
+
+
+def decoding_settings(generation_config: Any, settings: ModelSettings) -> Decoding:
+    own = generation_config
+    return Decoding(
+        num_beams=settings.num_beams or own.num_beams or 1,
+        max_length=int(own.max_length or 512),
+        max_new_tokens=settings.max_new_tokens,
+        forced_eos=own.forced_eos_token_id is not None,
+        length_penalty=float(own.length_penalty if own.length_penalty is not None else 1.0),
+    )
+
+
+def guard_signature(guard: RepetitionGuard | None) -> str:
+    if guard is None:
+        return "guard:off"
+    retry = f"retry:ngram{guard.no_repeat_ngram_size}+pen{guard.repetition_penalty}" if guard.retry else "noretry"
+    return f"guard:ratio{guard.max_length_ratio}+repeats{guard.max_repeats}+{retry}"
+
+
+def model_positions(folder: Path) -> int:
+    """The model's source position limit, from its ``config.json``."""
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    return int(config.get("max_position_embeddings", 512))
+
+
+def check_input_limit(limit: int | None, positions: int) -> None:
+    if limit is not None and limit > positions:
+        raise ModelError(
+            f"translate -> max_input_tokens: {limit} is more than the model's {positions} positions; "
+            f"set it to at most {positions}"
+        )
+
+
+def model_version(resolved: ResolvedModel | None) -> str:
+    if resolved is None:
+        return "unresolved"
+    return resolved.revision or (resolved.folder_sha256 or "")[:12]
 
 
 def pick_device(requested: str) -> str:
@@ -21,17 +99,26 @@ def pick_device(requested: str) -> str:
     return requested
 
 
+def pick_dtype(requested: str, device: str) -> str:
+    if requested == "auto":
+        return "float16" if device == "cuda" else "float32"
+    if requested == "float16" and device == "cpu":
+        raise ModelError("translate -> dtype: float16 is not supported on CPU; use float32 or bfloat16")
+    return requested
+
+
 class MarianTranslator(Translator):
     def __init__(self, settings: MarianSettings) -> None:
         super().__init__()
         self.settings = settings
-        self.batch_size = settings.batch_size
-        self.show_progress = settings.progress
+        self.configure(settings)
         self.resolved: ResolvedModel | None = None
         self.device = "cpu"
+        self.dtype = "float32"
+        self.decoding: Decoding | None = None
+        self._positions = 512
         self._model: Any = None
         self._tokenizer: Any = None
-        self._generation: dict[str, Any] = {}
 
     def load(self) -> None:
         if self._model is not None:
@@ -39,46 +126,59 @@ class MarianTranslator(Translator):
         s = self.settings
         self.resolved = resolve(s.model, s.revision, s.models_dir, s.if_missing)
         self.device = pick_device(s.device)
+        self.dtype = pick_dtype(s.dtype, self.device)
+        import torch
         from transformers import MarianMTModel, MarianTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # our own progress bar is the one on translation
+        if s.threads and self.device == "cpu":
+            torch.set_num_threads(s.threads)
         path = self.resolved.path
         try:
             self._tokenizer = MarianTokenizer.from_pretrained(path)
             # Weights come from safetensors when present, else torch.load(weights_only=True);
             # remote code is never run.
-            self._model = MarianMTModel.from_pretrained(path, trust_remote_code=False).to(self.device).eval()
+            model = MarianMTModel.from_pretrained(path, trust_remote_code=False)
+            self._model = model.to(device=self.device, dtype=getattr(torch, self.dtype)).eval()
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"translate -> model: cannot load {path}: {exc}") from None
-        self._generation = self._generation_settings()
+        self.decoding = decoding_settings(self._model.generation_config, s)
+        self._positions = int(self._model.config.max_position_embeddings)
+        check_input_limit(self.max_input_tokens, self._positions)
 
-    def _generation_settings(self) -> dict[str, Any]:
-        """The decoding settings actually used: ours where set, else the model's own."""
-        own = self._model.generation_config
-        num_beams = self.settings.num_beams or own.num_beams or 1
-        if self.settings.max_new_tokens:
-            return {"num_beams": num_beams, "max_new_tokens": self.settings.max_new_tokens}
-        return {"num_beams": num_beams, "max_length": own.max_length}
-
-    @property
-    def max_source_tokens(self) -> int:
-        return int(self._model.config.max_position_embeddings)
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self._tokenizer(texts)["input_ids"]]
 
     def translate_batch(self, texts: list[str]) -> list[str]:
+        return self._generate(texts, {})
+
+    def retry_batch(self, texts: list[str]) -> list[str] | None:
+        guard = self.repetition or RepetitionGuard()
+        return self._generate(
+            texts, {"no_repeat_ngram_size": guard.no_repeat_ngram_size, "repetition_penalty": guard.repetition_penalty}
+        )
+
+    def _generate(self, texts: list[str], extra: dict[str, Any]) -> list[str]:
         import torch
 
+        if self.decoding is None:
+            raise StageError("MarianTranslator.translate_batch called before load()")
         batch = self._tokenizer(texts, return_tensors="pt", padding=True)
-        limit = self.max_source_tokens
-        lengths = batch["attention_mask"].sum(dim=1)
-        if int(lengths.max()) > limit:
-            # The model has no position embeddings beyond its limit; cut, count and report.
-            self.stats.truncated += int((lengths > limit).sum())
-            batch = {k: v[:, :limit] for k, v in batch.items()}
+        if batch["input_ids"].shape[1] > self._positions:
+            # The base cuts long sentences into pieces first; this is a bug, not user input.
+            raise StageError(f"a segment of {batch['input_ids'].shape[1]} tokens reached the model ({self._positions})")
         batch = {k: v.to(self.device) for k, v in batch.items()}
         with torch.inference_mode():
-            generated = self._model.generate(**batch, **self._generation)
+            generated = self._model.generate(**batch, **self.decoding.generate_kwargs(), **extra)
         return [t.strip() for t in self._tokenizer.batch_decode(generated, skip_special_tokens=True)]
+
+    def cache_identity(self) -> str:
+        decoding = self.decoding.signature() if self.decoding else "unloaded"
+        return (
+            f"marian|model:{self.settings.model}|version:{model_version(self.resolved)}|{decoding}"
+            f"|dtype:{self.dtype}|device:{self.device}|{guard_signature(self.repetition)}"
+        )
 
     # -- forced decoding, for the aligner (pipeline/align/bridge.py) --------------------------------
 
@@ -95,7 +195,7 @@ class MarianTranslator(Translator):
             raise ValueError(f"{len(sources)} sources but {len(references)} references")
         self.load()
         scores: list[float] = []
-        limit = self.max_source_tokens
+        limit = self._positions
         for start in range(0, len(sources), self.batch_size):
             batch = self._tokenizer(
                 list(sources[start : start + self.batch_size]),
@@ -117,11 +217,8 @@ class MarianTranslator(Translator):
         return scores
 
     def signature(self) -> str:
-        r = self.resolved
-        version = (r.revision or (r.folder_sha256 or "")[:12]) if r else "unresolved"
-        decoding = "|".join(f"{k}:{v}" for k, v in sorted(self._generation.items()))
-        model = self.settings.model
-        return f"marian|model:{model}|version:{version}|{decoding}|batch:{self.batch_size}|device:{self.device}"
+        batching = f"batch:{self.batch_size}x{self.max_tokens}tok|max_input:{self.max_input_tokens}"
+        return f"{self.cache_identity()}|{batching}"
 
     def describe(self) -> dict[str, Any]:
         import torch
@@ -130,12 +227,15 @@ class MarianTranslator(Translator):
         return {
             "signature": self.signature(),
             "model": self.resolved.describe() if self.resolved else None,
-            "generation": dict(self._generation),
+            "generation": self.decoding.describe() if self.decoding else {},
             "device": self.device,
+            "dtype": self.dtype,
+            "threads": torch.get_num_threads() if self.device == "cpu" else None,
             "torch": torch.__version__,
             "transformers": transformers.__version__,
         }
 
     def close(self) -> None:
+        super().close()
         self._model = None
         self._tokenizer = None

@@ -6,6 +6,7 @@ that says how to get it. Nothing here imports torch or transformers.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -130,3 +131,60 @@ def resolve(model: str, revision: str, models_dir: Path, if_missing: str = "erro
     if looks_like_path(model) or not _HUB_ID.match(model):
         raise ModelError(f"translate -> model: folder {folder} does not exist. " + how_to_get(model, models_dir))
     return _hub(model, revision, models_dir)
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    """A model found in the local model store, for ``pipeline models list``."""
+
+    kind: str  # "hub" (hub cache), "folder" (a MarianMT folder), "tiny" (the test model), "ctranslate2"
+    name: str
+    version: str
+    path: Path
+    bytes: int
+
+
+def _size(folder: Path) -> int:
+    """Bytes of the files under ``folder``; hub snapshots hold links into blobs/, which are followed."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _hub_models(models_dir: Path) -> list[LocalModel]:
+    found = []
+    for repo in sorted(models_dir.glob("models--*")):
+        name = repo.name.removeprefix("models--").replace("--", "/")
+        for snapshot in sorted((repo / "snapshots").glob("*")):
+            if snapshot.is_dir():
+                found.append(LocalModel("hub", name, snapshot.name[:12], snapshot, _size(snapshot)))
+    return found
+
+
+def _converted_models(models_dir: Path) -> list[LocalModel]:
+    found = []
+    for folder in sorted((models_dir / "ctranslate2").glob("*")):
+        marker = folder / "pipeline-ct2.json"
+        if folder.name.startswith(".") or not marker.is_file():
+            continue  # an unfinished conversion
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        source = info.get("source", {})
+        version = str(source.get("revision") or (source.get("folder_sha256") or "")[:12])
+        name = f"{source.get('requested', folder.name)} ({info.get('quantization')})"
+        found.append(LocalModel("ctranslate2", name, version[:12], folder, _size(folder)))
+    return found
+
+
+def _folder_models(models_dir: Path) -> list[LocalModel]:
+    found = []
+    for folder in sorted(models_dir.glob("*")):
+        if folder.name.startswith("models--") or not all((folder / n).is_file() for n in REQUIRED_FILES):
+            continue  # not a MarianMT folder
+        kind = "tiny" if is_tiny(folder) else "folder"
+        found.append(LocalModel(kind, folder.name, "", folder, _size(folder)))
+    return found
+
+
+def list_models(models_dir: Path) -> list[LocalModel]:
+    """Every model in ``models_dir``: hub downloads, plain MarianMT folders, CTranslate2 conversions."""
+    if not models_dir.is_dir():
+        return []
+    return [*_hub_models(models_dir), *_folder_models(models_dir), *_converted_models(models_dir)]

@@ -105,6 +105,8 @@ class PrecomputedTranslator(Translator):
 
     batch_size = 4096
     show_progress = False
+    passthrough = False  # the file's translation of "2020" or "……" is the system's output: use it
+    use_cache = False  # the file is the cache
 
     def __init__(self, settings: PrecomputedSettings) -> None:
         super().__init__()

@@ -35,6 +35,9 @@ class TinySpec:
     zh_pieces: int = 600
     en_pieces: int = 500
     seed: int = 0
+    #: Pad the joint vocabulary with unused entries up to this size (opus-mt-zh-en: 65,001), so the
+    #: embedding and output layers have the real model's shape; None keeps just the pieces.
+    vocab_size: int | None = None
 
 
 def _corpus() -> tuple[list[str], list[str]]:
@@ -70,11 +73,16 @@ def _pieces(model_file: Path) -> list[str]:
     ]
 
 
-def _marian_vocab(source: Path, target: Path) -> dict[str, int]:
+def _marian_vocab(source: Path, target: Path, size: int | None = None) -> dict[str, int]:
     """Shared vocabulary as opus-mt models have it: ``</s>`` 0, ``<unk>`` 1, pieces, ``<pad>`` last."""
     vocab = {"</s>": 0, "<unk>": 1}
     for piece in [*_pieces(source), *_pieces(target)]:
         vocab.setdefault(piece, len(vocab))
+    if size is not None:
+        if len(vocab) >= size:
+            raise ModelError(f"vocab_size {size} is too small for the {len(vocab) + 1} entries the pieces need")
+        for extra in range(size - 1 - len(vocab)):
+            vocab[f"<unused{extra}>"] = len(vocab)
     vocab["<pad>"] = len(vocab)
     return vocab
 
@@ -122,19 +130,23 @@ def _save_model(folder: Path, vocab_size: int, spec: TinySpec) -> None:
     model.save_pretrained(folder, safe_serialization=True)
 
 
-def build_tiny(folder: Path, spec: TinySpec | None = None) -> Path:
-    """Write the tiny model into ``folder`` (created; must be empty or absent) and return it."""
+def build_tiny(folder: Path, spec: TinySpec | None = None, corpus: tuple[list[str], list[str]] | None = None) -> Path:
+    """Write the tiny model into ``folder`` (created; must be empty or absent) and return it.
+
+    ``corpus`` (Chinese lines, English lines) trains the SentencePiece models; by default the
+    small text shipped with the package.
+    """
     from transformers import MarianTokenizer
 
     spec = spec or TinySpec()
     if folder.exists() and any(folder.iterdir()):
         raise ModelError(f"{folder}: folder is not empty; choose a new folder for the tiny model")
     folder.mkdir(parents=True, exist_ok=True)
-    zh, en = _corpus()
+    zh, en = corpus or _corpus()
     with tempfile.TemporaryDirectory() as tmp:
         source = _train_spm(zh, Path(tmp) / "source", spec.zh_pieces)
         target = _train_spm(en, Path(tmp) / "target", spec.en_pieces)
-        vocab = _marian_vocab(source, target)
+        vocab = _marian_vocab(source, target, spec.vocab_size)
         vocab_file = Path(tmp) / "vocab.json"
         vocab_file.write_text(json.dumps(vocab, ensure_ascii=False, indent=2), encoding="utf-8")
         tokenizer = MarianTokenizer(
