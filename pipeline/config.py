@@ -49,6 +49,12 @@ class RunSection(Section):
         description="Run folder name under output_dir; defaults to the config file's stem.",
     )
     output_dir: Path = Path("outputs")
+    shard_documents: int = Field(
+        default=64, gt=0, description="Documents per shard: the unit of streaming, resuming and parallel work."
+    )
+    shard_characters: int = Field(
+        default=2_000_000, gt=0, description="A shard also closes when its texts reach this many characters."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,6 +370,22 @@ class ExportSection(Section):
 # ---------------------------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------------------------
+# executor
+
+
+class LocalExecutorSettings(Section):
+    """Shard after shard in this process (the default; never imports Ray)."""
+
+    name: Literal["local"] = "local"
+
+
+ExecutorSection = Annotated[Annotated[LocalExecutorSettings, Tag("local")], _tag_of("local")]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
 class Config(Section):
     """A whole run. ``ingest`` is the only section without defaults."""
 
@@ -374,6 +396,7 @@ class Config(Section):
     align: AlignSection = DPAlignerSettings()
     score: ScoreSection = SacrebleuSettings()
     export: ExportSection = ExportSection()
+    executor: ExecutorSection = LocalExecutorSettings()
 
     def run_name(self, config_path: Path | None) -> str:
         if self.run.name:

@@ -99,4 +99,13 @@ EXPORTERS = Registry(
     },
 )
 
-ALL: dict[str, Registry] = {r.kind: r for r in (READERS, SEGMENTERS, TRANSLATORS, ALIGNERS, SCORERS, EXPORTERS)}
+EXECUTORS = Registry(
+    "executor",
+    {
+        "local": "pipeline.executors.local:LocalExecutor",
+    },
+)
+
+ALL: dict[str, Registry] = {
+    r.kind: r for r in (READERS, SEGMENTERS, TRANSLATORS, ALIGNERS, SCORERS, EXPORTERS, EXECUTORS)
+}

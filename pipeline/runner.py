@@ -1,37 +1,62 @@
 """Runs the stages in order and writes the run folder.
 
-ingest -> segment -> translate -> align -> score -> export, then ``report.json``,
-``report.html`` and ``manifest.json``. Every backend is built and the translation model located before any document
-is read, so a bad config or a missing model stops the run before any work.
+prepare -> ingest (into shards) -> segment -> translate -> align (per shard, by the executor) ->
+score -> export (+ ``report.json``, ``report.html``) -> ``manifest.json``.
+
+Every backend is built and the translation model located before any document is read, so a bad
+config or a missing model stops the run before any work. Every stage result is stored in the run
+folder (``stages/``) under a key made of its inputs' hashes and its own settings
+(:mod:`pipeline.stages`), so a rerun does only the work whose inputs or settings changed, and a
+run killed halfway resumes where it stopped: finished shards are kept whole, and translations
+finished inside an unfinished shard are in the translation cache (``cache/``).
+
+Outputs are deterministic: the same inputs and config give byte-identical files. What differs from
+one run to the next (timestamps, timings, what was reused, translation speed) is recorded only in
+``manifest.json``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import manifest
-from pipeline.align.base import Aligner, align_document
+from pipeline import __version__, manifest
+from pipeline.align.base import Aligner
 from pipeline.config import Config
+from pipeline.executors.base import Executor
 from pipeline.export.base import Exporter
 from pipeline.export.report import build_report, run_links, write_reports
 from pipeline.ingest.base import Reader
-from pipeline.io import atomic_write_json
+from pipeline.io import atomic_write_json, sha256_file
 from pipeline.records import AlignedDocument, Document, ScoreResult
-from pipeline.registry import ALIGNERS, EXPORTERS, READERS, SCORERS, SEGMENTERS, TRANSLATORS
+from pipeline.registry import ALIGNERS, EXECUTORS, EXPORTERS, READERS, SCORERS, SEGMENTERS, TRANSLATORS
 from pipeline.score.base import Scorer
-from pipeline.segment.base import Segmenter, segment_document
-from pipeline.translate.base import Translator, translate_documents
+from pipeline.segment.base import Segmenter
+from pipeline.stages import (
+    ALIGN_COUNTS,
+    Shard,
+    ShardResult,
+    ShardStages,
+    StoredDocuments,
+    aligned_documents,
+    ingested_documents,
+    write_shards,
+)
+from pipeline.store import StageStore, stage_key
+from pipeline.translate.base import Translator
 
 log = logging.getLogger("pipeline")
 
 #: The translation cache's file in ``<run folder>/cache/``: a rerun translates only what is missing.
 TRANSLATION_CACHE = "translations.sqlite"
+#: Stage results inside the run folder.
+STAGES = "stages"
 
 
 @dataclass
@@ -45,6 +70,7 @@ class Backends:
     aligner: Aligner
     scorer: Scorer
     exporters: dict[str, Exporter]
+    executor: Executor
 
     def signatures(self) -> dict[str, str]:
         return {
@@ -55,6 +81,9 @@ class Backends:
             "align": self.aligner.signature(),
             "score": self.scorer.signature(),
         }
+
+    def shard_stages(self) -> ShardStages:
+        return ShardStages(self.zh, self.en, self.translator, self.aligner)
 
 
 def build_backends(config: Config) -> Backends:
@@ -67,6 +96,7 @@ def build_backends(config: Config) -> Backends:
         aligner=ALIGNERS.load(config.align.name)(config.align),
         scorer=SCORERS.load(config.score.name)(config.score),
         exporters={name: EXPORTERS.load(name)(config.export) for name in config.export.formats},
+        executor=EXECUTORS.load(config.executor.name)(config.executor),
     )
 
 
@@ -80,16 +110,20 @@ class Timings:
         try:
             yield
         finally:
-            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
+            self.add(name, time.perf_counter() - started)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + seconds, 3)
 
 
 @dataclass
 class RunResult:
     run_dir: Path
-    documents: list[AlignedDocument]
+    documents: StoredDocuments[AlignedDocument]
     scores: ScoreResult
     report: dict[str, Any]
     files: list[Path]
+    reused: dict[str, int]
 
 
 def run_dir_for(config: Config, config_path: Path | None, output: Path | None) -> Path:
@@ -115,31 +149,158 @@ def run(
     run_dir = run_dir_for(config, config_path, output)
     run_dir.mkdir(parents=True, exist_ok=True)
     backends.translator.open_cache(run_dir / "cache" / TRANSLATION_CACHE)
+    store = StageStore(run_dir / STAGES)
+    try:
+        return _run(config, config_path, command, backends, run_dir, store, timings, started)
+    finally:
+        backends.translator.close()
+        backends.executor.close()
+
+
+def _run(
+    config: Config,
+    config_path: Path | None,
+    command: Sequence[str],
+    backends: Backends,
+    run_dir: Path,
+    store: StageStore,
+    timings: Timings,
+    started: str,
+) -> RunResult:
     with timings.stage("ingest"):
-        documents = list(backends.reader.read())
-    log.info("ingest: %d documents", len(documents))
-    aligned, scores = _process(documents, backends, timings)
-    with timings.stage("export"):
-        files = [p for exporter in backends.exporters.values() for p in exporter.export(aligned, scores, run_dir)]
-    report = build_report(config.run_name(config_path), documents, aligned, scores, backends, timings.seconds)
-    files.extend(write_reports(run_dir, report, run_links(aligned, scores)))
-    record = manifest.build(config, config_path, backends, files, started, command)
-    atomic_write_json(run_dir / "manifest.json", record)
-    backends.translator.close()
-    return RunResult(run_dir, aligned, scores, report, [*files, run_dir / "manifest.json"])
-
-
-def _process(
-    documents: Sequence[Document], backends: Backends, timings: Timings
-) -> tuple[list[AlignedDocument], ScoreResult]:
-    with timings.stage("segment"):
-        segmented = [segment_document(doc, backends.zh, backends.en) for doc in documents]
-    log.info("segment: %d source sentences", sum(len(d.sources) for d in segmented))
-    with timings.stage("translate"):
-        translated = translate_documents(segmented, backends.translator)
-    with timings.stage("align"):
-        aligned = [align_document(doc, backends.aligner) for doc in translated]
-    log.info("align: %d links", sum(len(d.links) for d in aligned))
+        shards = write_shards(backends.reader.read(), store, config.run.shard_documents, config.run.shard_characters)
+    documents = ingested_documents(store, shards)
+    log.info("ingest: %d documents in %d shards", len(documents), len(shards))
+    results = backends.executor.process(shards, backends.shard_stages(), store)
+    for result in results:
+        for stage, seconds in result.seconds.items():
+            timings.add(stage, seconds)
+    aligned = aligned_documents(store, results, len(documents))
     with timings.stage("score"):
-        scores = backends.scorer.score(aligned)
-    return aligned, scores
+        scores, score_key, score_reused = _score(backends.scorer, aligned, results, store)
+    run_name = config.run_name(config_path)
+    export_key = stage_key(
+        "export", score_key, __version__, run_name, config.export.model_dump(mode="json"), backends.reader.warnings
+    )
+    align_counts = _sum_counts(r.align_counts for r in results)
+    with timings.stage("export"):
+        files, report, export_reused = _export(
+            run_name, documents, aligned, scores, backends, run_dir, store, export_key, align_counts
+        )
+    reused = _reused(shards, results, score_reused, export_reused)
+    record = manifest.build(config, config_path, backends, files, started, command)
+    record["run"] = _run_record(shards, results, score_key, export_key, reused, timings, backends)
+    atomic_write_json(run_dir / "manifest.json", record)
+    _prune(store, shards, results, score_key, export_key)
+    return RunResult(run_dir, aligned, scores, report, [*files, run_dir / "manifest.json"], reused)
+
+
+def _score(
+    scorer: Scorer, aligned: StoredDocuments[AlignedDocument], results: Sequence[ShardResult], store: StageStore
+) -> tuple[ScoreResult, str, bool]:
+    """Score the merged output once; a stored result with the same key is read instead."""
+    key = stage_key("score", [r.keys["align"] for r in results], scorer.signature())
+    if store.has("score", key):
+        return next(store.read("score", key, ScoreResult)), key, True
+    scores = scorer.score(aligned)
+    store.write("score", key, [scores])
+    return scores, key, False
+
+
+def _export(
+    run_name: str,
+    documents: StoredDocuments[Document],
+    aligned: StoredDocuments[AlignedDocument],
+    scores: ScoreResult,
+    backends: Backends,
+    run_dir: Path,
+    store: StageStore,
+    key: str,
+    align_counts: dict[str, int],
+) -> tuple[list[Path], dict[str, Any], bool]:
+    """Write the output files and the report, unless the same files (by hash) were written for this key."""
+    marker = store.root / "export" / f"{key}.json"
+    done = _finished_export(marker, run_dir)
+    if done is not None:
+        files, report = done
+        return files, report, True
+    files = [p for exporter in backends.exporters.values() for p in exporter.export(aligned, scores, run_dir)]
+    report = build_report(run_name, documents, aligned, scores, backends, align_counts)
+    files.extend(write_reports(run_dir, report, run_links(aligned, scores)))
+    record = {"files": {p.name: sha256_file(p) for p in files}}
+    atomic_write_json(marker, record)
+    return files, report, False
+
+
+def _finished_export(marker: Path, run_dir: Path) -> tuple[list[Path], dict[str, Any]] | None:
+    """The files of an earlier identical export, if every one is still there unchanged."""
+    if not marker.is_file():
+        return None
+    written: dict[str, str] = json.loads(marker.read_text(encoding="utf-8"))["files"]
+    files = [run_dir / name for name in written]
+    if not all(p.is_file() and sha256_file(p) == digest for p, digest in zip(files, written.values(), strict=True)):
+        return None
+    report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
+    return files, report
+
+
+def _sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for part in counts:
+        for name, value in part.items():
+            total[name] = total.get(name, 0) + value
+    return total
+
+
+def _reused(shards: Sequence[Shard], results: Sequence[ShardResult], score: bool, export: bool) -> dict[str, int]:
+    """How many shards found each stage's result stored (score and export: 1 or 0)."""
+    counts = {stage: sum(1 for r in results if stage in r.reused) for stage in ("segment", "translate", "align")}
+    return {"shards": len(shards), **counts, "score": int(score), "export": int(export)}
+
+
+def _run_record(
+    shards: Sequence[Shard],
+    results: Sequence[ShardResult],
+    score_key: str,
+    export_key: str,
+    reused: dict[str, int],
+    timings: Timings,
+    backends: Backends,
+) -> dict[str, Any]:
+    """What this run did: stage keys, what it reused, timings and translation speed (manifest only)."""
+    stats = backends.translator.stats
+    return {
+        "executor": backends.executor.signature(),
+        "reused": reused,
+        "timings_seconds": dict(timings.seconds),
+        "translation": {
+            "sentences": stats.sentences,
+            "segments_translated": stats.segments,
+            "cache_hits": stats.cache_hits,
+            "batches": stats.batches,
+            "source_tokens": stats.source_tokens,
+            "seconds": round(stats.seconds, 3),
+            "sentences_per_second": round(stats.sentences_per_second, 2),
+        },
+        "shards": [
+            {"index": s.index, "documents": s.documents, "characters": s.characters, "keys": r.keys}
+            for s, r in zip(shards, results, strict=True)
+        ],
+        "score_key": score_key,
+        "export_key": export_key,
+    }
+
+
+def _prune(
+    store: StageStore, shards: Sequence[Shard], results: Sequence[ShardResult], score_key: str, export_key: str
+) -> None:
+    """Remove stage results this run no longer points to, so the run folder does not grow with every change."""
+    keep: dict[str, set[str]] = {"ingest": {s.key for s in shards}, "score": {score_key}}
+    for stage in ("segment", "translate", "align"):
+        keep[stage] = {r.keys[stage] for r in results}
+    keep[ALIGN_COUNTS] = keep["align"]
+    for stage, keys in keep.items():
+        store.prune(stage, keys)
+    for marker in (store.root / "export").glob("*.json"):
+        if marker.stem != export_key:
+            marker.unlink()

@@ -23,7 +23,9 @@ def to_data(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [to_data(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): to_data(v) for k, v in value.items()}
+        if all(isinstance(k, str) for k in value):
+            return {k: to_data(v) for k, v in value.items()}
+        return [[to_data(k), to_data(v)] for k, v in value.items()]  # JSON objects only have string keys
     return value
 
 
@@ -49,8 +51,9 @@ def from_data(kind: Any, data: Any) -> Any:
         (item,) = typing.get_args(kind)
         return [from_data(item, v) for v in data]
     if origin is dict:
-        _, value_kind = typing.get_args(kind)
-        return {k: from_data(value_kind, v) for k, v in data.items()}
+        key_kind, value_kind = typing.get_args(kind)
+        items = data.items() if isinstance(data, dict) else data
+        return {from_data(key_kind, k): from_data(value_kind, v) for k, v in items}
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
         return kind(**{f.name: from_data(hints[f.name], data[f.name]) for f in dataclasses.fields(kind)})

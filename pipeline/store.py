@@ -40,8 +40,12 @@ class StageStore:
         return self.path(stage, key).is_file()
 
     def write(self, stage: str, key: str, records: Iterable[Any]) -> Path:
+        return self.write_text(stage, key, "".join(dumps(r) + "\n" for r in records))
+
+    def write_text(self, stage: str, key: str, lines: str) -> Path:
+        """Store already serialised records (one JSON object a line)."""
         path = self.path(stage, key)
-        atomic_write_text(path, "".join(dumps(r) + "\n" for r in records))
+        atomic_write_text(path, lines)
         return path
 
     def read(self, stage: str, key: str, kind: type[T]) -> Iterator[T]:

@@ -45,3 +45,20 @@ def test_round_trip(record: object) -> None:
 def test_tuples_come_back_as_tuples() -> None:
     back = loads(AlignedDocument, dumps(RECORDS[-1]))
     assert isinstance(back.links[0].src, tuple) and isinstance(back.translations[1].flags, tuple)
+
+
+def test_score_results_with_tuple_keys_round_trip() -> None:
+    from pipeline.records import ConfidenceInterval, MetricScore, ScoreResult
+
+    bleu = MetricScore(
+        "bleu", 12.5, "nrefs:1|tok:13a", "BLEU = 12.50", ci=ConfidenceInterval(12.4, 0.8, 11.6, 13.2, 1000)
+    )
+    result = ScoreResult(
+        corpus=(bleu,),
+        link_chrf={("d", 0): 40.0, ("d", 1): None},
+        link_bleu={("d", 0): 10.0, ("d", 1): None},
+        scored_links=1,
+        skipped_links=1,
+        documents={"d": (bleu,)},
+    )
+    assert loads(ScoreResult, dumps(result)) == result

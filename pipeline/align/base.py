@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +50,13 @@ class Aligner(ABC):
         """Give the aligner the run's translation model; aligners that cannot use it ignore it."""
         self.translator = translator
 
-    def describe(self) -> dict[str, Any]:
-        """Signature and what the aligner did, for the report."""
+    def run_counts(self) -> dict[str, int]:
+        """Counts of what this aligner did since it was built (summed over documents); none by default."""
+        return {}
+
+    def describe(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
+        """Signature and what the aligner did, for the report. ``counts`` (as :meth:`run_counts` gives
+        them, summed over shards) replace this instance's own, for runs that reused stored alignments."""
         return {"signature": self.signature()}
 
 

@@ -44,7 +44,7 @@ model's forced-decoding likelihood of the reference is scored (:mod:`pipeline.al
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -403,9 +403,13 @@ class DPAligner(Aligner):
             parts.append("forced" if hasattr(self.translator, "score_references") else "forced-unavailable")
         return f"bridge:{'+'.join(parts) or 'mt-only'}@{s.bridge_threshold}"
 
-    def describe(self) -> dict[str, Any]:
+    def run_counts(self) -> dict[str, int]:
+        return dict(vars(self.totals))
+
+    def describe(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
         """Signature, the signals that actually contributed, and counts over all documents aligned."""
-        s, t = self.settings, self.totals
+        s = self.settings
+        t = AlignmentStats(**counts) if counts is not None else self.totals
         used = ["mt-similarity"]
         used += ["length"] if s.length_exponent else []
         used += ["evidence"] if s.evidence_weight else []

@@ -236,7 +236,12 @@ def _run_details(report: Mapping[str, Any]) -> str:
     signature_rows = [[(esc(k), False), (f"<code>{esc(v)}</code>", False)] for k, v in signatures.items()]
     return (
         "<h2>How this run was made</h2><section>"
-        + (_table([("stage", False), ("seconds", True)], timing_rows) if timing_rows else "<p>No timings recorded.</p>")
+        + (
+            _table([("stage", False), ("seconds", True)], timing_rows)
+            if timing_rows
+            else "<p>Timings, translation speed and what each run reused are in <code>manifest.json</code>: "
+            "they change from run to run, and this report does not.</p>"
+        )
         + ("<h3>Translation</h3>" + _table(None, translation_rows) if translation_rows else "")
         + (
             "<h3>Signatures</h3>" + _table([("step", False), ("signature", False)], signature_rows)

@@ -23,7 +23,7 @@ from pipeline.io import atomic_write_json, atomic_write_text
 from pipeline.records import AlignedDocument, Document, ScoreResult
 from pipeline.score.base import Scorer
 from pipeline.score.metrics import score_json
-from pipeline.translate.flags import CLAUSE_SPLIT, REPETITION, RETRIED, UNRESOLVED, WINDOWED
+from pipeline.translate.flags import CLAUSE_SPLIT, PASSTHROUGH, REPETITION, RETRIED, UNRESOLVED, WINDOWED
 
 if TYPE_CHECKING:
     from pipeline.runner import Backends
@@ -228,7 +228,7 @@ def assemble(facts: RunFacts, links: Sequence[ReportLink], scores: ScoreResult) 
         "signatures": dict(facts.signatures),
         "document_score_signatures": {m.name: m.signature for m in first_doc},
         "documents": _document_rows(facts, links, scores),
-        "timings_seconds": dict(facts.timings),
+        **({"timings_seconds": dict(facts.timings)} if facts.timings else {}),
     }
 
 
@@ -252,7 +252,32 @@ def _translation_notes(flags: Mapping[str, int]) -> list[str]:
 # from a run
 
 
-def _warnings(documents: Sequence[Document], backends: Backends) -> list[str]:
+def _translation_counts(aligned: Sequence[AlignedDocument]) -> dict[str, Any]:
+    """What the translations show, counted from the documents themselves, so that a run that reused
+    stored translations reports the same as the run that made them (speed and cache use: manifest.json)."""
+    sentences = empty = passthrough = duplicates = 0
+    flags: Counter[str] = Counter()
+    seen: set[str] = set()
+    for doc in aligned:
+        for sentence, translation in zip(doc.sources, doc.translations, strict=True):
+            sentences += 1
+            empty += not sentence.text.strip()
+            passthrough += PASSTHROUGH in translation.flags
+            flags.update(translation.flags)
+            if sentence.text.strip() and sentence.text in seen:
+                duplicates += 1
+            seen.add(sentence.text)
+    return {
+        "sentences": sentences,
+        "empty": empty,
+        "passthrough": passthrough,
+        "duplicates": duplicates,
+        "retried": flags.get(RETRIED, 0),
+        "flags": dict(sorted(flags.items())),
+    }
+
+
+def _warnings(documents: Sequence[Document], backends: Backends, flags: Mapping[str, int]) -> list[str]:
     notes = list(backends.reader.warnings)
     model = backends.translator.describe().get("model") or {}
     if model.get("tiny_random_model"):
@@ -261,7 +286,7 @@ def _warnings(documents: Sequence[Document], backends: Backends) -> list[str]:
             "its translations are nonsense and so are the scores"
         )
     notes.extend(backends.translator.stats.notes)
-    notes.extend(_translation_notes(backends.translator.stats.flags))
+    notes.extend(_translation_notes(flags))
     notes.extend(
         f"{doc.source_path}: no reference; translated and exported, not scored"
         for doc in documents
@@ -275,9 +300,9 @@ def run_facts(
     documents: Sequence[Document],
     aligned: Sequence[AlignedDocument],
     backends: Backends,
-    timings: Mapping[str, float],
+    align_counts: Mapping[str, int] | None = None,
 ) -> RunFacts:
-    stats = backends.translator.stats
+    translation = _translation_counts(aligned)
     rows = [
         {
             "id": doc.id,
@@ -293,24 +318,10 @@ def run_facts(
     return RunFacts(
         run=run_name,
         documents=rows,
-        warnings=_warnings(documents, backends),
-        translation={
-            "sentences": stats.sentences,
-            "empty": stats.empty,
-            "batches": stats.batches,
-            "passthrough": stats.passthrough,
-            "duplicates": stats.duplicates,
-            "cache_hits": stats.cache_hits,
-            "segments_translated": stats.segments,
-            "source_tokens": stats.source_tokens,
-            "retried": stats.retried,
-            "flags": dict(sorted(stats.flags.items())),
-            "seconds": round(stats.seconds, 3),
-            "sentences_per_second": round(stats.sentences_per_second, 2),
-        },
+        warnings=_warnings(documents, backends, translation["flags"]),
+        translation=translation,
         signatures=backends.signatures(),
-        timings=dict(timings),
-        alignment=backends.aligner.describe(),
+        alignment=backends.aligner.describe(align_counts),
     )
 
 
@@ -320,10 +331,11 @@ def build_report(
     aligned: Sequence[AlignedDocument],
     scores: ScoreResult,
     backends: Backends,
-    timings: Mapping[str, float],
+    align_counts: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The report of a run that has just finished."""
-    facts = run_facts(run_name, documents, aligned, backends, timings)
+    """The report of a run that has just finished (timings and speed are in manifest.json, not here:
+    the report holds only what the inputs and settings determine, so reruns give identical files)."""
+    facts = run_facts(run_name, documents, aligned, backends, align_counts)
     facts.export = export_summary(aligned, scores, backends.exporters)
     return assemble(facts, run_links(aligned, scores), scores)
 

@@ -7,6 +7,7 @@ generation config, and the check of the input limit against the model's position
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,17 @@ def decoding_settings(generation_config: Any, settings: ModelSettings) -> Decodi
         forced_eos=own.forced_eos_token_id is not None,
         length_penalty=float(own.length_penalty if own.length_penalty is not None else 1.0),
     )
+
+
+class _BothLengthsSet(logging.Filter):
+    """Drops transformers' warning that max_new_tokens overrides the model's own max_length: when a
+    config sets max_new_tokens, that override is what was asked for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "seem to have been set" not in record.getMessage()
+
+
+_BOTH_LENGTHS = _BothLengthsSet()
 
 
 def guard_signature(guard: RepetitionGuard | None) -> str:
@@ -132,6 +144,7 @@ class MarianTranslator(Translator):
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # our own progress bar is the one on translation
+        logging.getLogger("transformers.generation.utils").addFilter(_BOTH_LENGTHS)
         if s.threads and self.device == "cpu":
             torch.set_num_threads(s.threads)
         path = self.resolved.path

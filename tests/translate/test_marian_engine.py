@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -77,11 +78,21 @@ def test_a_run_marks_split_rows_and_a_rerun_translates_nothing(tiny_model: Path,
     assert report["flags"]["clause-split"] == len(flagged)
     assert any("translated in clauses" in w for w in first.report["warnings"])
     assert (tmp_path / "out" / "cache" / "translations.sqlite").is_file()
-
-    second = runner.run(config, output=tmp_path / "out")
-    again = second.report["translation"]
-    assert again["segments_translated"] == 0
-    assert again["cache_hits"] == report["segments_translated"]
-    assert read_tsv(tmp_path / "out" / "aligned.tsv")[1] == rows
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    translated = manifest["run"]["translation"]["segments_translated"]
+    assert translated > 0
     assert "max_input:24" in manifest["signatures"]["translate"]
+
+    # The same config again finds the stored translations: the model is not asked again.
+    second = runner.run(config, output=tmp_path / "out")
+    assert second.reused["translate"] == second.reused["shards"] == 1
+    assert second.report == first.report
+    assert read_tsv(tmp_path / "out" / "aligned.tsv")[1] == rows
+
+    # Stored stage results gone, the sentence cache still answers every segment.
+    shutil.rmtree(tmp_path / "out" / "stages")
+    runner.run(config, output=tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run"]["translation"]["segments_translated"] == 0
+    assert manifest["run"]["translation"]["cache_hits"] == translated
+    assert read_tsv(tmp_path / "out" / "aligned.tsv")[1] == rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -80,15 +81,9 @@ def test_a_killed_run_resumes_without_translating_anything_twice(tmp_path: Path,
     assert MIN_COMMITTED <= before < SENTENCES, "killed mid-translation"
     assert not (tmp_path / "out" / "aligned.tsv").exists()
 
-    rerun = subprocess.run(
-        [sys.executable, "-m", "pipeline", "-q", "run", "run.yaml", "--output", "out"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
+    rerun = finish_run(tmp_path, "out")
     assert rerun.returncode == 0, rerun.stderr
-    stats = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["translation"]
+    stats = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["run"]["translation"]
     assert stats["cache_hits"] == before  # everything committed is reused ...
     assert stats["segments_translated"] == SENTENCES - before  # ... and only the rest is translated
     assert committed(cache) == SENTENCES
@@ -98,3 +93,25 @@ def test_a_killed_run_resumes_without_translating_anything_twice(tmp_path: Path,
     clean = MarianTranslator(MarianSettings(**settings))  # type: ignore[arg-type]
     clean.load()
     assert got == {t: tr.text for t, tr in zip(texts, clean.translate(texts), strict=True)}
+
+    # The outputs of the resumed run are byte for byte those of a run that was never interrupted
+    # (made in another folder with the same run folder name, which the review page shows).
+    other = tmp_path / "uninterrupted"
+    other.mkdir()
+    for name in ("run.yaml", "docs.jsonl"):
+        shutil.copy(tmp_path / name, other / name)
+    assert finish_run(other, "out").returncode == 0
+    outputs = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file() and p.name != "manifest.json")
+    assert {"aligned.tsv", "corpus.zh", "corpus.en", "report.json", "report.html", "review.html"} <= set(outputs)
+    for name in outputs:
+        assert (tmp_path / "out" / name).read_bytes() == (other / "out" / name).read_bytes(), name
+
+
+def finish_run(cwd: Path, output: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "-q", "run", "run.yaml", "--output", output],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
