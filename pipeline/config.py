@@ -168,6 +168,12 @@ class EngineSettings(Section):
         description="How a too-long sentence is cut: at clause boundaries (windows where none helps), or in windows.",
     )
     repetition: RepetitionGuard = RepetitionGuard()
+    chinese_script: Literal["keep", "t2s", "tw2s", "hk2s", "tw2sp"] = Field(
+        default="keep",
+        description="Convert traditional Chinese to simplified for the model with OpenCC (pip install '.[opencc]'): "
+        "t2s (any traditional), tw2s (Taiwan), hk2s (Hong Kong), tw2sp (Taiwan, with phrases). "
+        "Only the model's input changes; every output keeps the original text.",
+    )
     cache: bool = Field(default=True, description="Keep finished translations in <run folder>/cache/ for reruns.")
     progress: bool = True
 

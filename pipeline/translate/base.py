@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import EngineSettings, RepetitionGuard
-from pipeline.errors import StageError
+from pipeline.errors import ConfigError, StageError
 from pipeline.records import SegmentedDocument, TranslatedDocument, Translation
 from pipeline.translate.batching import token_batches
 from pipeline.translate.cache import TranslationCache
@@ -76,6 +76,9 @@ class Translator(ABC):
     repetition: RepetitionGuard | None = None
     use_cache: bool = True
     show_progress: bool = True
+    #: OpenCC conversion applied to the model's input only ("keep": none); see EngineSettings.chinese_script.
+    script: str = "keep"
+    _converter: Any = None
     #: Copy number- and punctuation-only segments instead of asking the backend (off for a backend
     #: whose outputs are given, such as precomputed translations).
     passthrough: bool = True
@@ -93,6 +96,10 @@ class Translator(ABC):
         self.repetition = settings.repetition if settings.repetition.enabled else None
         self.use_cache = settings.cache
         self.show_progress = settings.progress
+        self.script = settings.chinese_script
+        self._converter: Any = None
+        if self.script != "keep":
+            self._converter = opencc_converter(self.script)  # fail now, before any work, if OpenCC is missing
 
     # -- what a backend provides ---------------------------------------------------------------
 
@@ -113,6 +120,11 @@ class Translator(ABC):
     def retry_batch(self, texts: list[str]) -> list[str] | None:
         """Translate again with anti-repetition decoding (``self.repetition``); None when the backend cannot."""
         return None
+
+    def engine_signature(self) -> str:
+        """What the engine settings change in an output: batching (padding), input limit, script conversion."""
+        batching = f"batch:{self.batch_size}x{self.max_tokens}tok|max_input:{self.max_input_tokens}"
+        return batching if self.script == "keep" else f"{batching}|script:{self.script}"
 
     def cache_identity(self) -> str:
         """Everything that changes an output (model version, decoding, guard): the translation cache's key."""
@@ -138,6 +150,8 @@ class Translator(ABC):
     def translate(self, texts: Sequence[str]) -> list[Translation]:
         """Translate all ``texts``; one translation per input, in input order."""
         started = time.perf_counter()
+        if self._converter is not None:
+            texts = [self._converter.convert(t) for t in texts]
         out: list[Translation | None] = [None] * len(texts)
         positions: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
@@ -242,6 +256,17 @@ class Translator(ABC):
             still = repetition_problem(texts[i], again[k], guard) is not None
             result[i] = Translation(again[k].strip(), (REPETITION, RETRIED, *([UNRESOLVED] if still else [])))
         return result
+
+
+def opencc_converter(script: str) -> Any:
+    """An OpenCC converter for ``script`` (e.g. ``t2s``); a clear error when OpenCC is not installed."""
+    try:
+        import opencc
+    except ImportError:
+        raise ConfigError(
+            [f"translate -> chinese_script: {script!r} needs OpenCC; install it with: pip install '.[opencc]'"]
+        ) from None
+    return opencc.OpenCC(f"{script}.json")
 
 
 def translate_documents(docs: Sequence[SegmentedDocument], translator: Translator) -> list[TranslatedDocument]:

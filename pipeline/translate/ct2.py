@@ -173,8 +173,7 @@ class CTranslate2Translator(Translator):
         )
 
     def signature(self) -> str:
-        batching = f"batch:{self.batch_size}x{self.max_tokens}tok|max_input:{self.max_input_tokens}"
-        return f"{self.cache_identity()}|{batching}"
+        return f"{self.cache_identity()}|{self.engine_signature()}"
 
     def describe(self) -> dict[str, Any]:
         ct2 = import_ctranslate2()

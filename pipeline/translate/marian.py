@@ -230,8 +230,7 @@ class MarianTranslator(Translator):
         return scores
 
     def signature(self) -> str:
-        batching = f"batch:{self.batch_size}x{self.max_tokens}tok|max_input:{self.max_input_tokens}"
-        return f"{self.cache_identity()}|{batching}"
+        return f"{self.cache_identity()}|{self.engine_signature()}"
 
     def describe(self) -> dict[str, Any]:
         import torch
