@@ -295,6 +295,8 @@ def cmd_list_models(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     logging.basicConfig(level=logging.ERROR if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+    if args.quiet:
+        os.environ["TQDM_DISABLE"] = "1"  # progress bars too (tqdm reads this when a bar is made)
     try:
         return int(args.handler(args))
     except PipelineError as exc:
