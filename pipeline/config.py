@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError
 
@@ -386,7 +386,41 @@ class LocalExecutorSettings(Section):
     name: Literal["local"] = "local"
 
 
-ExecutorSection = Annotated[Annotated[LocalExecutorSettings, Tag("local")], _tag_of("local")]
+class RaySettings(Section):
+    """Shards processed by a pool of Ray actors through Ray Data (``pip install '.[ray]'``).
+
+    Each actor builds the per-shard stages from the run config once (loading the translation model
+    once) and processes one shard per call, reading and writing the run folder's stage store; the
+    merge, scoring and export stay in the driver. On a cluster the run folder, the model and every
+    path in the config must be reachable at the same path on every node (shared storage).
+    """
+
+    name: Literal["ray"]
+    address: str | None = Field(
+        default=None,
+        min_length=1,
+        description="None: start a local Ray in this process; 'auto': the cluster this node has joined "
+        "(`ray start`); 'ray://HOST:10001': a remote cluster through Ray Client.",
+    )
+    num_actors: int = Field(default=1, gt=0, description="Actors in the pool: shards processed at once.")
+    num_gpus_per_actor: float = Field(default=0, ge=0, description="GPUs each actor reserves (0.5: two share one).")
+    num_cpus_per_actor: float = Field(default=1, ge=0, description="CPUs each actor reserves.")
+    local_num_cpus: int | None = Field(
+        default=None, gt=0, description="CPUs of a local Ray started on the fly (address: null); default: all."
+    )
+
+    @field_validator("num_gpus_per_actor")
+    @classmethod
+    def _whole_gpus_above_one(cls, gpus: float) -> float:
+        if gpus > 1 and not float(gpus).is_integer():
+            raise ValueError(f"{gpus} is neither a fraction of one GPU nor a whole number (Ray's rule)")
+        return gpus
+
+
+ExecutorSection = Annotated[
+    Annotated[LocalExecutorSettings, Tag("local")] | Annotated[RaySettings, Tag("ray")],
+    _tag_of("local"),
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,6 +437,12 @@ class Config(Section):
     score: ScoreSection = SacrebleuSettings()
     export: ExportSection = ExportSection()
     executor: ExecutorSection = LocalExecutorSettings()
+
+    @field_validator("executor", mode="before")
+    @classmethod
+    def _executor_by_name(cls, value: Any) -> Any:
+        """``executor: ray`` is short for ``executor: {name: ray}``."""
+        return {"name": value} if isinstance(value, str) else value
 
     def run_name(self, config_path: Path | None) -> str:
         if self.run.name:

@@ -103,6 +103,7 @@ EXECUTORS = Registry(
     "executor",
     {
         "local": "pipeline.executors.local:LocalExecutor",
+        "ray": "pipeline.executors.ray:RayExecutor",
     },
 )
 

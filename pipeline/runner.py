@@ -96,7 +96,7 @@ def build_backends(config: Config) -> Backends:
         aligner=ALIGNERS.load(config.align.name)(config.align),
         scorer=SCORERS.load(config.score.name)(config.score),
         exporters={name: EXPORTERS.load(name)(config.export) for name in config.export.formats},
-        executor=EXECUTORS.load(config.executor.name)(config.executor),
+        executor=EXECUTORS.load(config.executor.name)(config.executor, config),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from pipeline.config import LocalExecutorSettings
+from pipeline.config import Config, LocalExecutorSettings
 from pipeline.executors.base import Executor
 from pipeline.stages import Shard, ShardResult, ShardStages, process_shard
 from pipeline.store import StageStore
@@ -14,7 +14,7 @@ log = logging.getLogger("pipeline")
 
 
 class LocalExecutor(Executor):
-    def __init__(self, settings: LocalExecutorSettings | None = None) -> None:
+    def __init__(self, settings: LocalExecutorSettings | None = None, config: Config | None = None) -> None:
         self.settings = settings or LocalExecutorSettings()
 
     def process(self, shards: Sequence[Shard], stages: ShardStages, store: StageStore) -> list[ShardResult]:

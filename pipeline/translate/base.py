@@ -136,16 +136,21 @@ class Translator(ABC):
 
     def close(self) -> None:
         """Release the model and the cache."""
-        if self.cache is not None:
-            self.cache.close()
-            self.cache = None
+        self.close_cache()
 
     # -- the engine ----------------------------------------------------------------------------
 
-    def open_cache(self, path: Path) -> None:
-        """Keep translations in the SQLite file ``path`` (after :meth:`load`; ignored when the cache is off)."""
+    def open_cache(self, path: Path, exclusive: bool = False) -> None:
+        """Keep translations in the SQLite file ``path`` (after :meth:`load`; ignored when the cache is off).
+        ``exclusive``: no other process uses the file while it is open (see :class:`TranslationCache`)."""
         if self.use_cache:
-            self.cache = TranslationCache(path, self.cache_identity())
+            self.cache = TranslationCache(path, self.cache_identity(), exclusive)
+
+    def close_cache(self) -> None:
+        """Close the translation cache and keep the model (an actor moves on to another shard's cache)."""
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
 
     def translate(self, texts: Sequence[str]) -> list[Translation]:
         """Translate all ``texts``; one translation per input, in input order."""

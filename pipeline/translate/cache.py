@@ -38,13 +38,18 @@ _CHUNK = 500
 class TranslationCache:
     """Translations of one translator identity in the SQLite file at ``path``."""
 
-    def __init__(self, path: Path, identity: str) -> None:
+    def __init__(self, path: Path, identity: str, exclusive: bool = False) -> None:
+        """``exclusive``: this connection is the file's only user (a Ray actor's per-shard cache). It then
+        holds SQLite's lock until closed and keeps the WAL index in its own memory instead of a shared
+        ``-shm`` file, which network file systems do not support."""
         self.path = path
         self.identity = identity
         self.key = hashlib.sha256(identity.encode("utf-8")).hexdigest()
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path, isolation_level=None)
+            if exclusive:  # must precede the first access in WAL mode, or SQLite uses shared memory
+                self._db.execute("PRAGMA locking_mode=EXCLUSIVE")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process, which is the point
             self._db.executescript(_SCHEMA)
