@@ -126,7 +126,7 @@ def test_jsonl_run_with_a_document_without_reference(tmp_path: Path, tiny_model:
     (tmp_path / "docs.jsonl").write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs), encoding="utf-8")
     config = {
         "ingest": {"name": "jsonl", "path": "docs.jsonl"},
-        "translate": {"model": str(tiny_model), "progress": False},
+        "translate": {"model": str(tiny_model), "progress": False, "threads": 1},
     }
     (tmp_path / "run.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     out = cli("run", "run.yaml", "--output", "out", "--set", "translate.batch_size=2", cwd=tmp_path)
