@@ -54,14 +54,11 @@ CHANCE_DISTANCE = 5
 #: a document of a few sentences, with no random pairs of its own, still has a sensible level.
 TOKEN_CHANCE_PRIOR = ({1: 0.20, 2: 0.25, 3: 0.28, 4: 0.31}, 20.0)
 SENTENCE_CHANCE_PRIOR = (0.17, 20.0)
-#: Translation sentences whose windows are matched in one step (their reference tokens are
-#: converted to float32 once per step).
-BLOCK_ROWS = 32
 
 
 @dataclass(frozen=True)
 class TokenVectors:
-    """Contextual token vectors of a list of sentences, unit length (float16), with IDF weights.
+    """Contextual token vectors of a list of sentences, unit length (float32), with IDF weights.
 
     ``vectors[offsets[s]:offsets[s + 1]]`` are sentence ``s``'s tokens. A sentence without tokens
     holds one zero vector of weight 0, so that every sentence has at least one row.
@@ -82,20 +79,21 @@ class TokenVectors:
                 vectors.append(encoding.tokens)
                 kept.append(w)
             else:
-                vectors.append(np.zeros((1, dim), np.float16))
+                vectors.append(np.zeros((1, dim), np.float32))
                 kept.append(np.zeros(1))
             offsets.append(offsets[-1] + len(vectors[-1]))
         if not vectors:
-            return cls(np.zeros((0, dim), np.float16), np.zeros(0), np.zeros(1, np.int64))
-        return cls(np.concatenate(vectors), np.concatenate(kept), np.asarray(offsets, np.int64))
+            return cls(np.zeros((0, dim), np.float32), np.zeros(0), np.zeros(1, np.int64))
+        # float32 for the products (the encoder's cache keeps float16, half the memory)
+        return cls(np.concatenate(vectors, dtype=np.float32), np.concatenate(kept), np.asarray(offsets, np.int64))
 
     def totals(self) -> np.ndarray:
         """Summed token weight of every sentence."""
         return np.add.reduceat(self.weights, self.offsets[:-1]) if len(self) else np.zeros(0)
 
     def rows(self, start: int, stop: int) -> np.ndarray:
-        """The float32 token vectors of sentences ``start..stop-1``."""
-        return self.vectors[self.offsets[start] : self.offsets[stop]].astype(np.float32)
+        """The token vectors of sentences ``start..stop-1``."""
+        return self.vectors[self.offsets[start] : self.offsets[stop]]
 
 
 def idf_weights(ids: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -168,9 +166,8 @@ class SemanticDocument:
         self.ref_vectors = np.stack([e.sentence for e in ref]) if ref else np.zeros((0, dim), np.float32)
         self.mt_square = _span_squares(self.mt_vectors, self.sizes_a)
         self.ref_square = _span_squares(self.ref_vectors, self.sizes_b)
-        self.precision_chance = {b: self._token_chance(1, b)[0] for b in self.sizes_b}
-        self.recall_chance = {a: self._token_chance(a, 1)[1] for a in self.sizes_a}
-        chance_one = (self._token_chance(1, 1)[0] + self._token_chance(1, 1)[1]) / 2
+        self.precision_chance, self.recall_chance = self._token_chance()
+        chance_one = (self.precision_chance[1] + self.recall_chance[1]) / 2
         mean_weight = float(np.mean([*self.mt_tokens.totals(), *self.ref_tokens.totals()])) if self.n + self.m else 1.0
         self.token_scale = max(2.0 * mean_weight * (1.0 - chance_one), 1e-9)
         self.sentence_chance = self._sentence_chance()
@@ -180,21 +177,37 @@ class SemanticDocument:
         pairs = [(rng.randrange(self.n), rng.randrange(self.m)) for _ in range(CHANCE_SAMPLES)]
         return [(i, j) for i, j in pairs if abs(i * self.m / self.n - j) > CHANCE_DISTANCE]
 
-    def _token_chance(self, a: int, b: int) -> tuple[float, float]:
-        """Weighted mean best match of ``a`` random translations' tokens among ``b`` references, and back."""
+    def _token_chance(self) -> tuple[dict[int, float], dict[int, float]]:
+        """Chance levels by span size, from random starts ``(i, j)`` away from the diagonal.
+
+        ``precision[b]``: the weighted mean best match of translation ``i``'s tokens among
+        references ``j .. j+b-1``; ``recall[a]``: of reference ``j``'s tokens among translations
+        ``i .. i+a-1``. Each is drawn towards the prior (:data:`TOKEN_CHANCE_PRIOR`).
+        """
         prior, count = TOKEN_CHANCE_PRIOR
-        sums, total = np.zeros(2), 0
+        mt, ref = self.mt_tokens, self.ref_tokens
+        sizes_b, sizes_a = [1, *self.sizes_b], [1, *self.sizes_a]
+        precision, recall = np.zeros(max(sizes_b) + 1), np.zeros(max(sizes_a) + 1)
+        total = 0
         for i, j in self._starts() if self.n and self.m else []:
-            i1, j1 = min(i + a, self.n), min(j + b, self.m)
-            sims = self.mt_tokens.rows(i, i1) @ self.ref_tokens.rows(j, j1).T
-            w_mt = self.mt_tokens.weights[self.mt_tokens.offsets[i] : self.mt_tokens.offsets[i1]]
-            w_ref = self.ref_tokens.weights[self.ref_tokens.offsets[j] : self.ref_tokens.offsets[j1]]
-            if w_mt.sum() > 0 and w_ref.sum() > 0:
-                sums += (w_mt @ sims.max(axis=1) / w_mt.sum(), w_ref @ sims.max(axis=0) / w_ref.sum())
-                total += 1
-        precision = (sums[0] + count * prior[min(b, max(prior))]) / (total + count)
-        recall = (sums[1] + count * prior[min(a, max(prior))]) / (total + count)
-        return float(precision), float(recall)
+            i1, j1 = min(i + max(sizes_a), self.n), min(j + max(sizes_b), self.m)
+            sims = mt.rows(i, i1) @ ref.rows(j, j1).T
+            w_mt = mt.weights[mt.offsets[i] : mt.offsets[i + 1]]
+            w_ref = ref.weights[ref.offsets[j] : ref.offsets[j + 1]]
+            if w_mt.sum() <= 0 or w_ref.sum() <= 0:
+                continue
+            total += 1
+            for b in set(sizes_b):  # translation i's tokens against the first b references
+                stop = ref.offsets[min(j + b, self.m)] - ref.offsets[j]
+                precision[b] += w_mt @ sims[: len(w_mt), :stop].max(axis=1) / w_mt.sum()
+            for a in set(sizes_a):  # reference j's tokens against the first a translations
+                stop = mt.offsets[min(i + a, self.n)] - mt.offsets[i]
+                recall[a] += w_ref @ sims[:stop, : len(w_ref)].max(axis=0) / w_ref.sum()
+
+        def level(sums: np.ndarray, size: int) -> float:
+            return float((sums[size] + count * prior[min(size, max(prior))]) / (total + count))
+
+        return {b: level(precision, b) for b in set(sizes_b)}, {a: level(recall, a) for a in set(sizes_a)}
 
     def _sentence_chance(self) -> float:
         prior, count = SENTENCE_CHANCE_PRIOR
@@ -261,16 +274,10 @@ def match_windows(
     columns = [np.full((ref.offsets[c + 1] - ref.offsets[c], max(rhi[c] - rlo[c] + 1, 0)), -1.0) for c in range(m)]
     rows: list[np.ndarray] = []
     dots = np.zeros(int(offsets[-1]))
-    for start in range(0, n, BLOCK_ROWS):
-        stop = min(start + BLOCK_ROWS, n)
-        active = hi[start:stop] >= lo[start:stop]
-        first = int(lo[start:stop][active].min()) if active.any() else 0
-        last = int(hi[start:stop][active].max()) + 1 if active.any() else 0
-        window = ref.rows(first, last)
-        for r in range(start, stop):
-            rows.append(_match_row(mt, ref, window, first, r, lo, hi, rlo, columns))
-            if hi[r] >= lo[r]:
-                dots[offsets[r] : offsets[r + 1]] = ref_vectors[lo[r] : hi[r] + 1] @ mt_vectors[r]
+    for r in range(n):
+        rows.append(_match_row(mt, ref, r, lo, hi, rlo, columns))
+        if hi[r] >= lo[r]:
+            dots[offsets[r] : offsets[r + 1]] = ref_vectors[lo[r] : hi[r] + 1] @ mt_vectors[r]
     precision = {b: _weighted(rows, mt, lo, offsets, b) for b in sizes_b}
     recall = {a: _weighted(columns, ref, rlo, _flat(rlo, rhi), a) for a in sizes_a}
     return WindowMatches(precision, recall, Windowed(lo, offsets, dots))
@@ -279,8 +286,6 @@ def match_windows(
 def _match_row(
     mt: TokenVectors,
     ref: TokenVectors,
-    window: np.ndarray,
-    first: int,
     r: int,
     lo: np.ndarray,
     hi: np.ndarray,
@@ -290,13 +295,12 @@ def _match_row(
     """Translation ``r``'s best match within each reference of its window; fills ``columns`` back."""
     if hi[r] < lo[r]:
         return np.zeros((mt.offsets[r + 1] - mt.offsets[r], 0))
-    base = ref.offsets[first]
-    start, stop = ref.offsets[lo[r]] - base, ref.offsets[hi[r] + 1] - base
-    sims = mt.rows(r, r + 1) @ window[start:stop].T
+    start = ref.offsets[lo[r]]
+    sims = mt.rows(r, r + 1) @ ref.rows(int(lo[r]), int(hi[r]) + 1).T
     best = sims.max(axis=0)
     for c in range(int(lo[r]), int(hi[r]) + 1):
-        columns[c][:, r - rlo[c]] = best[ref.offsets[c] - base - start : ref.offsets[c + 1] - base - start]
-    return np.maximum.reduceat(sims, ref.offsets[lo[r] : hi[r] + 1] - base - start, axis=1)
+        columns[c][:, r - rlo[c]] = best[ref.offsets[c] - start : ref.offsets[c + 1] - start]
+    return np.maximum.reduceat(sims, ref.offsets[lo[r] : hi[r] + 1] - start, axis=1)
 
 
 def _weighted(blocks: list[np.ndarray], side: TokenVectors, lo: np.ndarray, offsets: np.ndarray, size: int) -> Windowed:
