@@ -239,6 +239,18 @@ class DPAlignerSettings(Section):
         default=0.5, ge=0, le=1, description="Links with a lower confidence are revisited with the model."
     )
 
+    @model_validator(mode="after")
+    def _encoder_is_there(self) -> DPAlignerSettings:
+        """A chosen encoder must be installed or on disk: refused here, before any work is done."""
+        if self.embedding_model is None:
+            return self
+        from pipeline.align.embed import problem
+
+        reason = problem(self.embedding_model)
+        if reason is not None:
+            raise ValueError(f"embedding_model: {reason}")
+        return self
+
     @property
     def skip_score(self) -> float:
         """The skip penalty in force: the one set, else the default for the signals chosen."""

