@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) '$(TORCH_SPEC)'
-	$(BIN)/python -m pip install --quiet -e '.[dev,ct2,opencc,ray]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ct2,opencc,ray,embed]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -10,6 +10,8 @@ code, :mod:`pipeline.align.evaluate`), the measure the published results use (Ga
     python benchmarks/align_mac.py --sweep         # one setting at a time around the defaults
     python benchmarks/align_mac.py --loo           # tuned on five chapters, tested on the sixth
     python benchmarks/align_mac.py --confidence    # reliability of the links' confidences
+    python benchmarks/align_mac.py --embedding minilm [--ablation | --sweep | --loo | --confidence]
+                                                   # the same with the sentence encoder on (pip install '.[embed]')
 
 Reads ../shared/data/mac-dev; exits with a message when it is absent.
 """
@@ -47,6 +49,26 @@ SWEEP: dict[str, list[str]] = {
     "quote_weight": ["0", "0.05", "0.1", "0.15", "0.2"],
 }
 
+#: With ``--embedding``: the encoder's signals, one removed at a time, and their settings swept.
+EMBEDDING_ABLATION: list[tuple[str, str, list[str]]] = [
+    ("`dp` + encoder (token matching)", "dp", []),
+    ("+ sentence vectors (0.3)", "dp", ["sentence_weight=0.3"]),
+    ("sentence vectors (0.3) instead of token matching", "dp", ["token_weight=0", "sentence_weight=0.3"]),
+    ("- token matching (lexical signals, skip penalty 0.25)", "dp", ["token_weight=0"]),
+    ("- lexical cosine and evidence", "dp", ["lexical_weight=0"]),
+    ("- length agreement", "dp", ["length_exponent=0"]),
+]
+EMBEDDING_SWEEP: dict[str, list[str]] = {
+    "skip_penalty": ["0.1", "0.25", "0.4"],
+    "token_weight": ["0.5", "0.75", "1.0"],
+    "sentence_weight": ["0", "0.15", "0.3", "0.45"],
+    "length_exponent": ["0.45", "0.6", "0.8"],
+    "evidence_weight": ["0.1", "0.15", "0.25"],
+    "quote_weight": ["0.05", "0.1", "0.15"],
+}
+#: Overrides added to every run (``--embedding NAME`` sets ``embedding_model=NAME``).
+BASE: list[str] = []
+
 
 def run(aligner_name: str, overrides: list[str]) -> tuple[Scores, list[Scores], float, str]:
     """(total, per chapter, seconds spent aligning, aligner signature)."""
@@ -56,7 +78,7 @@ def run(aligner_name: str, overrides: list[str]) -> tuple[Scores, list[Scores], 
 
 def run_links(aligner_name: str, overrides: list[str]) -> tuple[Scores, list[Scores], float, str, list, list]:
     """As :func:`run`, plus the gold and test links of every chapter."""
-    aligner = build_aligner(aligner_name, overrides)
+    aligner = build_aligner(aligner_name, [*BASE, *overrides] if aligner_name == "dp" else overrides)
     golds, tests, chapters = [], [], []
     seconds = 0.0
     for gold_file in sorted(MAC.glob("*.gold.align")):
@@ -86,7 +108,7 @@ def report(aligner_name: str, overrides: list[str]) -> None:
 def ablation() -> None:
     print("| aligner | strict P | strict R | strict F1 | lax F1 | per chapter (strict F1) |")
     print("|---|---|---|---|---|---|")
-    for label, name, overrides in ABLATION:
+    for label, name, overrides in EMBEDDING_ABLATION if BASE else ABLATION:
         total, chapters, _, _ = run(name, overrides)
         per = " ".join(f"{c.f1_strict:.3f}" for c in chapters)
         print(
@@ -96,7 +118,7 @@ def ablation() -> None:
 
 
 def sweep() -> None:
-    for key, values in SWEEP.items():
+    for key, values in (EMBEDDING_SWEEP if BASE else SWEEP).items():
         cells = [f"{value}: {run('dp', [f'{key}={value}'])[0].f1_strict:.3f}" for value in values]
         print(f"{key}: " + ", ".join(cells))
 
@@ -107,7 +129,8 @@ def leave_one_out() -> None:
     The candidates are the defaults and every one-setting change of :data:`SWEEP`; for each
     held-out chapter the candidate with the best strict F1 on the other five is applied to it.
     """
-    candidates = [[]] + [[f"{key}={value}"] for key, values in SWEEP.items() for value in values]
+    grid = EMBEDDING_SWEEP if BASE else SWEEP
+    candidates = [[]] + [[f"{key}={value}"] for key, values in grid.items() for value in values]
     results = [run_links("dp", overrides) for overrides in candidates]
     golds = results[0][4]
     held_out_tests = []
@@ -128,7 +151,7 @@ def leave_one_out() -> None:
 
 def confidence() -> None:
     """How well the links' confidences separate right links from wrong ones (reliability table)."""
-    aligner = build_aligner("dp")
+    aligner = build_aligner("dp", BASE)
     pairs: list[tuple[float, bool]] = []
     for gold_file in sorted(MAC.glob("*.gold.align")):
         stem = gold_file.name.split(".")[0]
@@ -157,7 +180,10 @@ def main() -> int:
     parser.add_argument("--sweep", action="store_true", help="vary one setting at a time")
     parser.add_argument("--loo", action="store_true", help="tune on five chapters, test on the sixth")
     parser.add_argument("--confidence", action="store_true", help="how well confidences separate right links")
+    parser.add_argument("--embedding", metavar="MODEL", help="turn the sentence encoder on (align.embedding_model)")
     args = parser.parse_args()
+    if args.embedding:
+        BASE.append(f"embedding_model={args.embedding}")
     if not MAC.is_dir():
         print(f"skipped: {MAC} not found (MAC-Dev lives in ../shared/data)")
         return 0

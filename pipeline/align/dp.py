@@ -22,16 +22,23 @@ translation of ``I`` has in common with ``J`` and by how well their lengths agre
 * paragraphs, when both sides have the same number: a bead should neither cross a paragraph
   boundary nor end at one on one side only.
 
+With ``embedding_model`` set, an English sentence encoder compares the translation with the
+reference too (:mod:`pipeline.align.semantic`), and its terms are added, damped by the same
+length agreement:
+
+    + token_weight * coverage(I, J) * rho ** length_exponent        token matching beyond chance
+    + sentence_weight * sentence_cosine(I, J) * rho ** length_exponent
+
 Skipping a sentence (1-0, 0-1) scores ``-skip_penalty``; the search maximises the sum of bead
 scores. Maximising a sum of similarities rewards every sentence that finds a partner, so the
 shapes need no prior costs of their own.
 
 Search, in two passes as Bertalign does: the first looks for 1-1, 1-2, 2-1, 1-3 and 3-1 beads in
-a band around the length diagonal; the second allows every configured shape in a narrow band
-around the first path. Both widen themselves where the path runs along an edge. A long document
-is first aligned as blocks of consecutive sentences (Vecalign's idea), and the first band follows
-that coarse path instead of the diagonal. Memory and time grow with the number of band cells,
-linearly in the document length.
+a band around the length diagonal, with the lexical signals only; the second allows every
+configured shape in a narrow band around the first path, with every signal. Both widen
+themselves where the path runs along an edge. A long document is first aligned as blocks of
+consecutive sentences (Vecalign's idea), and the first band follows that coarse path instead of
+the diagonal. Memory and time grow with the number of band cells, linearly in the document length.
 
 Each link's confidence is its posterior probability among all paths in the band, with
 ``P(path) ~ exp(score / T)`` (:func:`pipeline.align.search.posteriors`).
@@ -46,7 +53,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -64,6 +71,10 @@ from pipeline.align.features import (
 from pipeline.align.search import Shape, Step, corridor, posteriors, widening_search
 from pipeline.config import DPAlignerSettings
 from pipeline.errors import InputError
+
+if TYPE_CHECKING:
+    from pipeline.align.embed import SentenceEncoder
+    from pipeline.align.semantic import SemanticDocument, WindowMatches
 
 FIRST_PASS_SHAPES: tuple[Shape, ...] = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1))
 #: Half-widths (in reference sentences) of the first band and of the band around the first path.
@@ -84,6 +95,8 @@ ZH_RATIO_PRIOR = (3.5, 300.0)
 MT_RATIO_PRIOR = (1.1, 1000.0)
 #: Temperature of the path distribution behind the confidences (fitted on MAC-Dev, see docs/benchmarks.md).
 CONFIDENCE_TEMPERATURE = 0.04
+#: The same with the encoder's terms, which make scores larger (fitted likewise).
+ENCODER_CONFIDENCE_TEMPERATURE = 0.06
 
 
 def parse_shapes(link_types: Sequence[str]) -> list[Shape]:
@@ -186,6 +199,8 @@ class DocumentSignals:
         self.scale = float(mt_norms.mean() * ref_norms.mean()) if self.n and self.m else 1.0
         self.scale = self.scale or 1.0
         self.chance = self._chance(mt_norms, ref_norms)
+        #: The encoder's view of the document, when an embedding model is on (set by the aligner).
+        self.semantic: SemanticDocument | None = None
 
     @classmethod
     def from_texts(
@@ -275,23 +290,50 @@ class BeadScorer:
 
     signals: DocumentSignals
     settings: DPAlignerSettings
+    #: The encoder signals' part of the last band's scores, per shape (kept out of the bridge's averaging).
+    semantic_parts: dict[Shape, np.ndarray] = field(default_factory=dict)
 
     def __call__(self, band: Band, shapes: Sequence[Shape]) -> dict[Shape, np.ndarray]:
         rows, cols = band.cells()
-        dots = self.dots(band, shapes)
-        return {shape: self.shape_scores(shape, rows, cols, dots) for shape in shapes}
+        lo, hi = self.windows(band, shapes)
+        dots = band_dots(self.signals.mt, self.signals.ref, lo, hi)
+        matches = self.signals.semantic.match_windows(lo, hi) if self.uses_encoder else None
+        self.semantic_parts = {}
+        return {shape: self.shape_scores(shape, rows, cols, dots, matches) for shape in shapes}
 
-    def dots(self, band: Band, shapes: Sequence[Shape]) -> BandDots:
-        """``mt_r . ref_c`` for every pair some bead ending inside the band covers."""
+    def lexical_only(self) -> BeadScorer:
+        """This scorer without the encoder's terms (itself when it has none)."""
+        if not self.uses_encoder:
+            return self
+        return BeadScorer(self.signals, self.settings.model_copy(update={"token_weight": 0.0, "sentence_weight": 0.0}))
+
+    @property
+    def uses_encoder(self) -> bool:
+        w = self.settings
+        return self.signals.semantic is not None and bool(w.token_weight or w.sentence_weight)
+
+    def windows(self, band: Band, shapes: Sequence[Shape]) -> tuple[np.ndarray, np.ndarray]:
+        """For each translation ``r``: the references ``lo[r]..hi[r]`` that beads ending in the band pair it with."""
         s = self.signals
         max_a = max((a for a, _ in shapes), default=1)
         max_b = max((b for _, b in shapes), default=1)
         r = np.arange(s.n)
         lo = np.maximum(band.lo[np.minimum(r + 1, s.n)] - max_b, 0)
         hi = np.minimum(band.hi[np.minimum(r + max_a, s.n)] - 1, s.m - 1)
-        return band_dots(s.mt, s.ref, lo, hi)
+        return lo, hi
 
-    def shape_scores(self, shape: Shape, rows: np.ndarray, cols: np.ndarray, dots: BandDots) -> np.ndarray:
+    def dots(self, band: Band, shapes: Sequence[Shape]) -> BandDots:
+        """``mt_r . ref_c`` for every pair some bead ending inside the band covers."""
+        return band_dots(self.signals.mt, self.signals.ref, *self.windows(band, shapes))
+
+    def shape_scores(
+        self,
+        shape: Shape,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        dots: BandDots,
+        matches: WindowMatches | None = None,
+    ) -> np.ndarray:
         a, b = shape
         out = np.full(len(rows), -np.inf)
         ok = (rows >= a) & (cols >= b)
@@ -312,7 +354,29 @@ class BeadScorer:
             tgt.length[b][j],
         )
         out[ok] += self.structure(shape, i, j)
+        if matches is not None:
+            part = np.zeros(len(rows))
+            part[ok] = self.semantic(matches, shape, i, j)
+            out[ok] += part[ok]
+            self.semantic_parts[shape] = part
         return out
+
+    def semantic(self, matches: WindowMatches, shape: Shape, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The encoder's terms (token coverage, sentence cosine), damped by length disagreement like the cosine."""
+        s, w = self.signals, self.settings
+        doc = s.semantic
+        a, b = shape
+        out = np.zeros(len(i))
+        if doc is None:
+            return out
+        if w.token_weight:
+            out += w.token_weight * doc.coverage(matches, a, b, i, j)
+        if w.sentence_weight:
+            out += w.sentence_weight * doc.sentence_similarity(matches, a, b, i, j)
+        src, tgt = s.src, s.tgt
+        return (
+            out * self.length_agreement(src.length[a][i], src.other_length[a][i], tgt.length[b][j]) ** w.length_exponent
+        )
 
     def similarity(
         self,
@@ -329,14 +393,18 @@ class BeadScorer:
         s, w = self.signals, self.settings
         denominator = np.sqrt(src_square_norm * ref_square_norm)
         cosine = np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
+        score = cosine * self.length_agreement(zh, mt, en) ** w.length_exponent
+        if w.evidence_weight:
+            score = score + w.evidence_weight * (dot - s.chance * src_norm_sum * ref_norm_sum) / s.scale
+        return w.lexical_weight * score if w.lexical_weight != 1.0 else score
+
+    def length_agreement(self, zh: np.ndarray, mt: np.ndarray, en: np.ndarray) -> np.ndarray:
+        """``rho = min(x, y) / max(x, y)`` of the predicted and the actual reference length (module docstring)."""
+        s = self.signals
         predicted = s.zh_ratio * zh
         if s.mt_ratio:
             predicted = np.sqrt(predicted * s.mt_ratio * mt)
-        rho = np.minimum(predicted, en) / np.maximum(predicted, en)
-        score = cosine * rho**w.length_exponent
-        if w.evidence_weight:
-            score = score + w.evidence_weight * (dot - s.chance * src_norm_sum * ref_norm_sum) / s.scale
-        return score
+        return np.minimum(predicted, en) / np.maximum(predicted, en)
 
     def structure(self, shape: Shape, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Quotation and paragraph terms of beads of ``shape`` ending at cells ``(i, j)``."""
@@ -364,6 +432,7 @@ class AlignmentStats:
     uncertain_links: int = 0
     retranslated_spans: int = 0
     forced_pairs: int = 0
+    encoded_sentences: int = 0  # sentences the embedding model saw (both sides, cache hits included)
 
     def add(self, other: AlignmentStats) -> None:
         for name, value in vars(other).items():
@@ -379,17 +448,35 @@ class DPAligner(Aligner):
         allowed = self.settings.link_types
         # Skips left out of link_types stay possible at a prohibitive cost, so that every
         # sentence is always covered, even when the counts differ and only 1-1 is allowed.
-        self.skip_src = -self.settings.skip_penalty if "1-0" in allowed else -1000.0
-        self.skip_ref = -self.settings.skip_penalty if "0-1" in allowed else -1000.0
+        self.skip_src = -self.settings.skip_score if "1-0" in allowed else -1000.0
+        self.skip_ref = -self.settings.skip_score if "0-1" in allowed else -1000.0
+        self.encoder: SentenceEncoder | None = None
+        if self.settings.embedding_model:
+            from pipeline.align.embed import encoder_for, resolve
+
+            # Resolved now, so that a missing model fails before any document is read;
+            # its weights load when the first document is aligned.
+            self.encoder = encoder_for(resolve(self.settings.embedding_model))
         self.stats = AlignmentStats()  # the last document
         self.totals = AlignmentStats()  # every document since construction
+
+    @property
+    def temperature(self) -> float:
+        """Temperature of the path distribution behind the confidences."""
+        return CONFIDENCE_TEMPERATURE if self.encoder is None else ENCODER_CONFIDENCE_TEMPERATURE
 
     def signature(self) -> str:
         s = self.settings
         bridge = self._bridge_signature()
+        encoder = ""
+        if self.encoder is not None:
+            encoder = (
+                f"|embed:{self.encoder.source.identity}|lexical:{s.lexical_weight}"
+                f"|tokens:{s.token_weight}|sentences:{s.sentence_weight}"
+            )
         return (
-            f"dp|v2|types:{','.join(s.link_types)}|skip:{s.skip_penalty}|len:{s.length_exponent}"
-            f"|evidence:{s.evidence_weight}|quotes:{s.quote_weight}|paragraphs:{s.paragraph_weight}|{bridge}"
+            f"dp|v2|types:{','.join(s.link_types)}|skip:{s.skip_score}|len:{s.length_exponent}"
+            f"|evidence:{s.evidence_weight}|quotes:{s.quote_weight}|paragraphs:{s.paragraph_weight}{encoder}|{bridge}"
         )
 
     def _bridge_signature(self) -> str:
@@ -410,14 +497,24 @@ class DPAligner(Aligner):
         """Signature, the signals that actually contributed, and counts over all documents aligned."""
         s = self.settings
         t = AlignmentStats(**counts) if counts is not None else self.totals
-        used = ["mt-similarity"]
+        used = ["mt-similarity"] if s.lexical_weight else []
         used += ["length"] if s.length_exponent else []
         used += ["evidence"] if s.evidence_weight else []
         used += ["quotes"] if s.quote_weight else []
+        if self.encoder is not None:
+            used += ["token-matching"] if s.token_weight else []
+            used += ["sentence-vectors"] if s.sentence_weight else []
         used += ["paragraphs"] if s.paragraph_weight and t.with_paragraphs else []
         used += ["retranslation"] if t.retranslated_spans else []
         used += ["forced-decoding"] if t.forced_pairs else []
-        return {"signature": self.signature(), "signals_used": used, "counts": vars(t).copy()}
+        out = {"signature": self.signature(), "signals_used": used, "counts": vars(t).copy()}
+        if self.encoder is not None:
+            out["embedding_model"] = {
+                "name": s.embedding_model,
+                "identity": self.encoder.source.identity,
+                "path": str(self.encoder.source.path),
+            }
+        return out
 
     def align(
         self,
@@ -430,7 +527,12 @@ class DPAligner(Aligner):
             raise InputError(f"{len(sources)} source sentences but {len(translations)} translations")
         self.stats = AlignmentStats(documents=1)
         try:
-            return self._align(sources, translations, references, paragraphs)
+            if self.encoder is None:
+                return self._align(sources, translations, references, paragraphs)
+            from pipeline.align.embed import one_blas_thread
+
+            with one_blas_thread():
+                return self._align(sources, translations, references, paragraphs)
         finally:
             self.totals.add(self.stats)
 
@@ -446,14 +548,27 @@ class DPAligner(Aligner):
             return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
         signals = DocumentSignals.from_texts(sources, translations, references, paragraphs, self.shapes)
         self.stats.with_paragraphs = int(signals.paragraphs)
+        if self.encoder is not None:
+            signals.semantic = self._encode(self.encoder, translations, references)
         scorer = BeadScorer(signals, self.settings)
         band, scores, steps = self._search(signals, scorer)
         if self.translator is not None and (self.settings.retranslate or self.settings.forced_decoding):
             from pipeline.align.bridge import revisit
 
             band, scores, steps = revisit(self, signals, scorer, band, scores, steps, sources, references)
-        confidence = posteriors(band, scores, self.skip_src, self.skip_ref, CONFIDENCE_TEMPERATURE, steps)
+        confidence = posteriors(band, scores, self.skip_src, self.skip_ref, self.temperature, steps)
         return [_bead(step, float(c)) for step, c in zip(steps, confidence, strict=True)]
+
+    def _encode(
+        self, encoder: SentenceEncoder, translations: Sequence[str], references: Sequence[str]
+    ) -> SemanticDocument:
+        """The encoder's view of the document: every sentence of both sides encoded once."""
+        from pipeline.align.semantic import SemanticDocument
+
+        encoded = encoder.encode([*translations, *references])
+        self.stats.encoded_sentences = len(encoded)
+        n = len(translations)
+        return SemanticDocument(encoded[:n], encoded[n:], [a for a, _ in self.shapes], [b for _, b in self.shapes])
 
     def _search(self, signals: DocumentSignals, scorer: BeadScorer) -> tuple[Band, dict[Shape, np.ndarray], list[Step]]:
         first_shapes = [s for s in FIRST_PASS_SHAPES if s in self.shapes] or self.shapes[:1]
@@ -464,8 +579,11 @@ class DPAligner(Aligner):
         else:
             first = Band.diagonal(signals.src_lengths, signals.ref_lengths, FIRST_WIDTH)
             width = FIRST_WIDTH
+        # The first pass only finds the corridor, which the lexical signals find as well (lax F1
+        # 0.997 on MAC-Dev): the encoder's terms, costly in its wide band, wait for the second.
+        lexical = scorer.lexical_only()
         _, _, path = widening_search(
-            first, np.full(signals.n + 1, width), lambda b: scorer(b, first_shapes), self.skip_src, self.skip_ref
+            first, np.full(signals.n + 1, width), lambda b: lexical(b, first_shapes), self.skip_src, self.skip_ref
         )
         low, high = corridor(signals.n, path)
         second = Band.around(low - SECOND_WIDTH, high + SECOND_WIDTH, signals.m)
@@ -488,6 +606,7 @@ class DPAligner(Aligner):
         ref_size = max(1, round(size * signals.m / signals.n))
         coarse = signals.blocks(size, ref_size, shapes)
         settings = self.settings.model_copy(update={"quote_weight": 0.0, "paragraph_weight": 0.0})
+        # (blocks have no encoder signals: coarse.semantic is None)
         scorer = BeadScorer(coarse, settings)
         first = Band.diagonal(coarse.src_lengths, coarse.ref_lengths, FIRST_WIDTH)
         _, _, path = widening_search(

