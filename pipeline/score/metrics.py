@@ -233,6 +233,12 @@ class SentenceScorer:
         refs = [list(stream) for stream in references]
         chrf = self.chrf._extract_corpus_statistics(list(hypotheses), refs)
         bleu = self.bleu._extract_corpus_statistics(list(hypotheses), refs)
+        return self.from_statistics(chrf, bleu)
+
+    def from_statistics(self, chrf: Sequence[Any], bleu: Sequence[Any]) -> list[tuple[float, float]]:
+        """The same scores from per-segment statistics already extracted: chrF's are those of corpus chrF
+        with the same ``lowercase``, BLEU's those of corpus BLEU with the same ``tokenize`` and ``lowercase``
+        (effective order changes only how a score is computed from them)."""
         return [
             (
                 round(self.chrf._aggregate_and_compute([c]).score, 2),
