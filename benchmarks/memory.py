@@ -195,9 +195,7 @@ def describe_run(run_dir: Path) -> dict[str, Any]:
         "segments_translated": run["translation"]["segments_translated"],
         "timings_seconds": run["timings_seconds"],
         "left_out": report.get("left_out", {}),
-        "outputs_mb": {
-            p.name: round(p.stat().st_size / 1e6, 1) for p in sorted(run_dir.iterdir()) if p.is_file()
-        },
+        "outputs_mb": {p.name: round(p.stat().st_size / 1e6, 1) for p in sorted(run_dir.iterdir()) if p.is_file()},
     }
 
 

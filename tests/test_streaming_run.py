@@ -146,3 +146,15 @@ def test_a_review_of_a_limited_page_is_applied(tmp_path: Path) -> None:
     assert result.decisions["reject"] == 1
     assert result.selection.counts["reference"].removed["review_reject"] == 1
     assert "holds the first 4 links of the run" in (run / "review.html").read_text(encoding="utf-8")
+
+
+def test_a_tsv_whose_documents_are_out_of_order_is_refused_by_pipeline_report(tmp_path: Path) -> None:
+    from pipeline.errors import InputError
+
+    run = tmp_path / "run"
+    runner.run(config(write_documents(tmp_path, 4), 2), output=run)
+    header, *rows = (run / "aligned.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
+    first = [r for r in rows if r.startswith("doc00\t")]
+    (run / "aligned.tsv").write_text(header + "".join([r for r in rows if r not in first] + first), encoding="utf-8")
+    with pytest.raises(InputError, match="links of document 'doc00' apart or out of the order of report.json"):
+        regenerate(run)

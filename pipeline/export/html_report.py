@@ -27,11 +27,8 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.export import plots
-from pipeline.export.report import DEFAULT_MAX_LINKS, ReportLink
+from pipeline.export.report import DEFAULT_MAX_LINKS, SCATTER_POINTS, ReportLink
 from pipeline.io import spill_file
-
-#: Most links drawn in the length scatter: beyond this a plot shows nothing more, and its file grows.
-SCATTER_POINTS = 20_000
 
 #: How the report names each metric.
 METRIC_LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER"}

@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 NEEDED_COLUMNS = ("doc_id", "link_id", "src_ids", "ref_ids", "zh", "mt", "en", "align_score", "flags")
 #: ``export.report_max_links`` unless a config says otherwise.
 DEFAULT_MAX_LINKS: int = ExportSection.model_fields["report_max_links"].default
-#: Most links drawn in report.html's length scatter (a sample chosen by a hash of the link id beyond that).
+#: Most links drawn in report.html's length scatter (a sample chosen by a hash of the link id beyond that):
+#: more points show nothing more, and make the page larger.
 SCATTER_POINTS = 20_000
 #: Links scored together when ``pipeline report`` scores a run again.
 _SCORE_BATCH = 2_000
