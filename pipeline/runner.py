@@ -1,7 +1,11 @@
 """Runs the stages in order and writes the run folder.
 
 prepare -> ingest (into shards) -> segment -> translate -> align (per shard, by the executor) ->
-score -> export (+ ``report.json``, ``report.html``) -> ``manifest.json``.
+score (per shard, then summed) -> export (+ ``report.json``, ``report.html``) -> ``manifest.json``.
+
+After alignment the run holds one document at a time: each shard is scored on its own (stored in
+``stages/shard-scores/``), the corpus scores are summed from the shards' statistics, and one pass
+over the stored shards writes every output file (:mod:`pipeline.export.stream`).
 
 Every backend is built and the translation model located before any document is read, so a bad
 config or a missing model stops the run before any work. Every stage result is stored in the run
@@ -180,7 +184,7 @@ def _run(
             timings.add(stage, seconds)
     aligned = aligned_documents(store, results, len(documents))
     with timings.stage("score"):
-        scores, score_key, score_reused, score_keys = _score(backends.scorer, results, store)
+        scores, score_key, score_reused, score_keys = _score(backends.scorer, results, store, len(documents))
     run_name = config.run_name(config_path)
     export_key = stage_key(
         "export", score_key, __version__, run_name, config.export.model_dump(mode="json"), backends.reader.warnings
@@ -200,7 +204,7 @@ def _run(
 
 
 def _score(
-    scorer: Scorer, results: Sequence[ShardResult], store: StageStore
+    scorer: Scorer, results: Sequence[ShardResult], store: StageStore, documents: int
 ) -> tuple[CorpusScores, str, bool, list[str]]:
     """Score each shard (stored beside its alignment), then sum the shards' statistics into the corpus
     scores, one document at a time; a stored result with the same key is read instead."""
@@ -208,7 +212,7 @@ def _score(
     key = stage_key("score", "corpus", shard_keys)
     if store.has("score", key):
         return next(store.read("score", key, CorpusScores)), key, True, shard_keys
-    scores = scorer.aggregate(StoredDocuments(store, SHARD_SCORES, shard_keys, DocumentScores, 0))
+    scores = scorer.aggregate(StoredDocuments(store, SHARD_SCORES, shard_keys, DocumentScores, documents))
     store.write("score", key, [scores])
     return scores, key, False, shard_keys
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-#: Digests held in the Python set before they are merged into the arrays (about 100 bytes each there).
-BUFFER = 1 << 16
+#: Digests held in the Python set before they are merged into the arrays (about 150 bytes each there, so
+#: at most 2.5 MB; a merge copies the arrays once).
+BUFFER = 1 << 14
 
 
 def _halves(text: str) -> tuple[int, int]:

@@ -324,7 +324,7 @@ class ReportBuilder:
         if self.page is None:
             raise ValueError("this builder has no page to write")
         paths = [run_dir / "report.json", run_dir / "report.html"]
-        atomic_write_json(paths[0], report)
+        _write_json(paths[0], report)
         page = AtomicFile(paths[1])
         try:
             self.page.write(page.handle, report)
@@ -339,6 +339,18 @@ class ReportBuilder:
     def discard(self) -> None:
         if self.page is not None:
             self.page.close()
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    """As :func:`atomic_write_json` writes it, piece by piece (a report's JSON text is never whole in memory)."""
+    file = AtomicFile(path)
+    try:
+        json.dump(data, file.handle, ensure_ascii=False, indent=2, sort_keys=False)
+        file.write("\n")
+    except BaseException:
+        file.discard()
+        raise
+    file.commit()
 
 
 def assemble(
