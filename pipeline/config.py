@@ -413,6 +413,18 @@ class ExportSection(Section):
         description="Corpus pairs: source-reference (human), source-machine translation (synthetic), or both.",
     )
     filters: ExportFilters = ExportFilters()
+    review_max_links: int = Field(
+        default=50_000,
+        gt=0,
+        description="Links review.html holds (the first ones of the run); the page says how many more "
+        "aligned.tsv has. A page stays usable up to about this many.",
+    )
+    report_max_links: int = Field(
+        default=50_000,
+        gt=0,
+        description="Links report.html lists per document, and flagged links it and report.json list; "
+        "counts, scores and plots always cover every link, and aligned.tsv holds them all.",
+    )
 
     @model_validator(mode="after")
     def _review_needs_tsv(self) -> ExportSection:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 _CHUNK = 1 << 20
 
@@ -63,3 +64,66 @@ def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
 
 def atomic_write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+class AtomicFile:
+    """A file written piece by piece that appears at ``path`` whole or not at all.
+
+    The pieces go to a temporary file beside ``path``; :meth:`commit` flushes it to disk and renames it
+    into place, :meth:`discard` removes it. Text is UTF-8 with line ends written as given.
+    """
+
+    def __init__(self, path: Path, binary: bool = False) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self._tmp = Path(tmp)
+        try:
+            os.fchmod(fd, 0o666 & ~_umask())
+            self.handle: Any = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        except BaseException:
+            os.close(fd)
+            self._tmp.unlink(missing_ok=True)
+            raise
+
+    def write(self, data: Any) -> None:
+        self.handle.write(data)
+
+    def commit(self) -> Path:
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        return self.path
+
+    def discard(self) -> None:
+        if not self.handle.closed:
+            self.handle.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+def commit_all(files: Iterable[AtomicFile]) -> list[Path]:
+    """Commit every file; if one fails, the ones not yet committed are discarded."""
+    pending = list(files)
+    done: list[Path] = []
+    try:
+        while pending:
+            done.append(pending[0].commit())
+            pending.pop(0)
+    except BaseException:
+        for file in pending:
+            file.discard()
+        raise
+    return done
+
+
+def spill_file(folder: Path | None = None) -> IO[str]:
+    """A temporary text file for what a streamed output keeps until it is finished; it disappears when
+    closed (its owner closes it) or when the process ends. In ``folder``, or in memory when None."""
+    if folder is None:
+        return io.StringIO()
+    return tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder)

@@ -171,3 +171,34 @@ class ScoreResult:
     scored_links: int
     skipped_links: int
     documents: dict[str, tuple[MetricScore, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentScores:
+    """What scoring one document gives, stored with its shard so that a run never holds all of them.
+
+    ``chrf`` and ``bleu`` are the sentence scores of the document's links, by position in
+    ``AlignedDocument.links`` (None where a link lacks a source or a reference side); ``scores`` are
+    the document's own corpus-level scores (empty when nothing is scored); ``statistics`` are the
+    per-segment sufficient statistics of each metric (``statistics[m][i]``: metric ``m``, ``i``-th
+    scored link), from which the run's corpus scores are summed exactly.
+    """
+
+    id: str
+    chrf: tuple[float | None, ...]
+    bleu: tuple[float | None, ...]
+    scores: tuple[MetricScore, ...] = ()
+    statistics: tuple[tuple[tuple[float, ...], ...], ...] = ()
+
+    @property
+    def scored_links(self) -> int:
+        return sum(1 for value in self.chrf if value is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusScores:
+    """The run's corpus scores, summed from every document's statistics, and how many links they cover."""
+
+    corpus: tuple[MetricScore, ...]
+    scored_links: int
+    skipped_links: int

@@ -1,7 +1,11 @@
 """Runs the stages in order and writes the run folder.
 
 prepare -> ingest (into shards) -> segment -> translate -> align (per shard, by the executor) ->
-score -> export (+ ``report.json``, ``report.html``) -> ``manifest.json``.
+score (per shard, then summed) -> export (+ ``report.json``, ``report.html``) -> ``manifest.json``.
+
+After alignment the run holds one document at a time: each shard is scored on its own (stored in
+``stages/shard-scores/``), the corpus scores are summed from the shards' statistics, and one pass
+over the stored shards writes every output file (:mod:`pipeline.export.stream`).
 
 Every backend is built and the translation model located before any document is read, so a bad
 config or a missing model stops the run before any work. Every stage result is stored in the run
@@ -31,12 +35,13 @@ from pipeline.align.base import Aligner
 from pipeline.config import Config
 from pipeline.executors.base import Executor
 from pipeline.export.base import Exporter
-from pipeline.export.report import build_report, run_links, write_reports
+from pipeline.export.report import RunReport
+from pipeline.export.stream import export_run
 from pipeline.ingest.base import Reader
 from pipeline.io import atomic_write_json, sha256_file
-from pipeline.records import AlignedDocument, Document, ScoreResult
+from pipeline.records import AlignedDocument, CorpusScores, Document, DocumentScores
 from pipeline.registry import ALIGNERS, EXECUTORS, EXPORTERS, READERS, SCORERS, SEGMENTERS, TRANSLATORS
-from pipeline.score.base import Scorer
+from pipeline.score.base import Scorer, document_links
 from pipeline.segment.base import Segmenter
 from pipeline.stages import (
     ALIGN_COUNTS,
@@ -57,6 +62,8 @@ log = logging.getLogger("pipeline")
 TRANSLATION_CACHE = "translations.sqlite"
 #: Stage results inside the run folder.
 STAGES = "stages"
+#: Each shard's scores (sentence scores, document scores, metric statistics), beside its alignment.
+SHARD_SCORES = "shard-scores"
 
 
 @dataclass
@@ -120,7 +127,7 @@ class Timings:
 class RunResult:
     run_dir: Path
     documents: StoredDocuments[AlignedDocument]
-    scores: ScoreResult
+    scores: CorpusScores
     report: dict[str, Any]
     files: list[Path]
     reused: dict[str, int]
@@ -177,41 +184,66 @@ def _run(
             timings.add(stage, seconds)
     aligned = aligned_documents(store, results, len(documents))
     with timings.stage("score"):
-        scores, score_key, score_reused = _score(backends.scorer, aligned, results, store)
+        scores, score_key, score_reused, score_keys = _score(backends.scorer, results, store, len(documents))
     run_name = config.run_name(config_path)
     export_key = stage_key(
         "export", score_key, __version__, run_name, config.export.model_dump(mode="json"), backends.reader.warnings
     )
     align_counts = _sum_counts(r.align_counts for r in results)
     with timings.stage("export"):
+        scored = _scored_documents(store, shards, results, score_keys)
         files, report, export_reused = _export(
-            run_name, documents, aligned, scores, backends, run_dir, store, export_key, align_counts
+            run_name, config, scored, scores, backends, run_dir, store, export_key, align_counts
         )
     reused = _reused(shards, results, score_reused, export_reused)
     record = manifest.build(config, config_path, backends, files, started, command)
     record["run"] = _run_record(shards, results, score_key, export_key, reused, timings, backends)
     atomic_write_json(run_dir / "manifest.json", record)
-    _prune(store, shards, results, score_key, export_key)
+    _prune(store, shards, results, score_keys, score_key, export_key)
     return RunResult(run_dir, aligned, scores, report, [*files, run_dir / "manifest.json"], reused)
 
 
 def _score(
-    scorer: Scorer, aligned: StoredDocuments[AlignedDocument], results: Sequence[ShardResult], store: StageStore
-) -> tuple[ScoreResult, str, bool]:
-    """Score the merged output once; a stored result with the same key is read instead."""
-    key = stage_key("score", [r.keys["align"] for r in results], scorer.signature())
+    scorer: Scorer, results: Sequence[ShardResult], store: StageStore, documents: int
+) -> tuple[CorpusScores, str, bool, list[str]]:
+    """Score each shard (stored beside its alignment), then sum the shards' statistics into the corpus
+    scores, one document at a time; a stored result with the same key is read instead."""
+    shard_keys = [_score_shard(scorer, r, store) for r in results]
+    key = stage_key("score", "corpus", shard_keys)
     if store.has("score", key):
-        return next(store.read("score", key, ScoreResult)), key, True
-    scores = scorer.score(aligned)
+        return next(store.read("score", key, CorpusScores)), key, True, shard_keys
+    scores = scorer.aggregate(StoredDocuments(store, SHARD_SCORES, shard_keys, DocumentScores, documents))
     store.write("score", key, [scores])
-    return scores, key, False
+    return scores, key, False, shard_keys
+
+
+def _score_shard(scorer: Scorer, result: ShardResult, store: StageStore) -> str:
+    """Score one shard's documents unless their scores are stored; returns their key."""
+    key = stage_key(SHARD_SCORES, result.keys["align"], scorer.signature())
+    if not store.has(SHARD_SCORES, key):
+        documents = [document_links(doc) for doc in store.read("align", result.keys["align"], AlignedDocument)]
+        store.write(SHARD_SCORES, key, scorer.score_documents(documents))
+    return key
+
+
+def _scored_documents(
+    store: StageStore, shards: Sequence[Shard], results: Sequence[ShardResult], score_keys: Sequence[str]
+) -> Iterator[tuple[Document, AlignedDocument, DocumentScores]]:
+    """Each document as read, aligned and scored, shard by shard: one shard is read at a time."""
+    for shard, result, key in zip(shards, results, score_keys, strict=True):
+        yield from zip(
+            store.read("ingest", shard.key, Document),
+            store.read("align", result.keys["align"], AlignedDocument),
+            store.read(SHARD_SCORES, key, DocumentScores),
+            strict=True,
+        )
 
 
 def _export(
     run_name: str,
-    documents: StoredDocuments[Document],
-    aligned: StoredDocuments[AlignedDocument],
-    scores: ScoreResult,
+    config: Config,
+    documents: Iterable[tuple[Document, AlignedDocument, DocumentScores]],
+    scores: CorpusScores,
     backends: Backends,
     run_dir: Path,
     store: StageStore,
@@ -224,9 +256,10 @@ def _export(
     if done is not None:
         files, report = done
         return files, report, True
-    files = [p for exporter in backends.exporters.values() for p in exporter.export(aligned, scores, run_dir)]
-    report = build_report(run_name, documents, aligned, scores, backends, align_counts)
-    files.extend(write_reports(run_dir, report, run_links(aligned, scores)))
+    run_report = RunReport(run_name, run_dir, config.export, backends)
+    exported = export_run(documents, list(backends.exporters.values()), config.export, run_dir, run_report)
+    report, report_files = run_report.finish(scores, exported.summary, align_counts)
+    files = [*exported.files, *report_files]
     record = {"files": {p.name: sha256_file(p) for p in files}}
     atomic_write_json(marker, record)
     return files, report, False
@@ -292,10 +325,16 @@ def _run_record(
 
 
 def _prune(
-    store: StageStore, shards: Sequence[Shard], results: Sequence[ShardResult], score_key: str, export_key: str
+    store: StageStore,
+    shards: Sequence[Shard],
+    results: Sequence[ShardResult],
+    score_keys: Sequence[str],
+    score_key: str,
+    export_key: str,
 ) -> None:
     """Remove stage results this run no longer points to, so the run folder does not grow with every change."""
     keep: dict[str, set[str]] = {"ingest": {s.key for s in shards}, "score": {score_key}}
+    keep[SHARD_SCORES] = set(score_keys)
     for stage in ("segment", "translate", "align"):
         keep[stage] = {r.keys[stage] for r in results}
     keep[ALIGN_COUNTS] = keep["align"]

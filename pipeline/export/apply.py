@@ -256,7 +256,8 @@ def _write_outputs(run: Run, decisions: Mapping[LinkKey, Decision], selection: S
         if isinstance(exporter, CorpusExporter):
             written += exporter.write(selection, stage)
     if "review" in run.config.export.formats:
-        written.append(write_review_page(stage / REVIEW_PAGE, run.folder.name, run.rows, decisions, selection))
+        limit = run.config.export.review_max_links
+        written.append(write_review_page(stage / REVIEW_PAGE, run.folder.name, run.rows, decisions, selection, limit))
     rows = ([*r.fields, *decisions.get(r.key, NO_DECISION).fields()] for r in run.rows)
     atomic_write_text(stage / REVIEWED, format_tsv(COLUMNS, rows))
     written.append(stage / REVIEWED)

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import ExportSection
-from pipeline.export.base import Exporter
+from pipeline.export.base import Exporter, Sink
+from pipeline.export.digests import DigestSet
 from pipeline.export.filters import FILTERS, Candidate, PairFilter
 from pipeline.export.tsv import LINK_COLUMNS, link_rows
 from pipeline.records import AlignedDocument, ScoreResult
@@ -182,9 +183,19 @@ class OriginCounts:
         }
 
 
+def _summary(settings: ExportSection, counts: Mapping[str, OriginCounts]) -> dict[str, Any]:
+    """The ``export`` section of ``report.json``."""
+    return {
+        "pairs": settings.pairs,
+        "filters": settings.filters.model_dump(mode="json"),
+        "origins": {origin: c.as_dict() for origin, c in counts.items()},
+    }
+
+
 @dataclass
 class Selection:
-    """The pairs to write, counts per origin, and why each dropped link of an origin was dropped."""
+    """The pairs to write, counts per origin, and why each dropped link of an origin was dropped
+    (all in memory: for ``pipeline apply`` and tests; a run streams through a :class:`Selector`)."""
 
     settings: ExportSection
     pairs: list[Pair] = field(default_factory=list)
@@ -196,88 +207,116 @@ class Selection:
 
     def summary(self) -> dict[str, Any]:
         """The ``export`` section of ``report.json``."""
-        return {
-            "pairs": self.settings.pairs,
-            "filters": self.settings.filters.model_dump(mode="json"),
-            "origins": {origin: counts.as_dict() for origin, counts in self.counts.items()},
-        }
+        return _summary(self.settings, self.counts)
 
 
 def _english(row: LinkRow, origin: str) -> str:
     return row.en if origin == "reference" else row.mt
 
 
-def _select_origin(
-    rows: Iterable[LinkRow], origin: str, settings: ExportSection, decisions: Mapping[LinkKey, Decision]
-) -> tuple[list[Pair], OriginCounts, dict[LinkKey, str]]:
-    counts = OriginCounts()
-    pairs: list[Pair] = []
-    dropped: dict[LinkKey, str] = {}
-    quality = PairFilter(settings.filters)
-    seen: set[tuple[str, str]] = set()
-    for row in rows:
+def _pair_text(zh: str, en: str) -> str:
+    """One text per pair for duplicate detection; the length prefix keeps ("ab", "c") apart from ("a", "bc")."""
+    zh, en = one_line(zh), one_line(en)
+    return f"{len(zh)}:{zh}{en}"
+
+
+class OriginSelector:
+    """Review decisions and filters for one origin, applied link after link.
+
+    Duplicate removal remembers the pairs already written by digest (:class:`DigestSet`, 16 bytes per
+    distinct pair), so it keeps the first of identical pairs however far apart they are in the run.
+    """
+
+    def __init__(self, origin: str, settings: ExportSection, decisions: Mapping[LinkKey, Decision]) -> None:
+        self.origin = origin
+        self.decisions = decisions
+        self.counts = OriginCounts()
+        self._quality = PairFilter(settings.filters)
+        self._seen = DigestSet() if settings.filters.drop_duplicates else None
+
+    def judge(self, row: LinkRow) -> Pair | str:
+        """The pair this link gives, or the reason it gives none (counted either way)."""
+        counts = self.counts
         counts.links += 1
-        decision = decisions.get(row.key, NO_DECISION)
+        decision = self.decisions.get(row.key, NO_DECISION)
         zh = decision.zh_fixed or row.zh
-        en = decision.en_fixed or _english(row, origin)
+        en = decision.en_fixed or _english(row, self.origin)
         reason: str | None = None
         if decision.status == "reject":
             reason = "review_reject"
         elif not zh.strip() or not en.strip():
             counts.one_sided += 1
-            dropped[row.key] = "one_sided"
-            continue
+            return "one_sided"
         else:
-            failed = quality.first_failure(
-                Candidate(zh, en, row.link_type, row.align_score, judged_by_aligner=origin == "reference")
-            )
+            judged_by_aligner = self.origin == "reference"
+            failed = self._quality.first_failure(Candidate(zh, en, row.link_type, row.align_score, judged_by_aligner))
             if failed and decision.keeps:
                 counts.kept_by_review += 1
             else:
                 reason = failed
-        if reason is None and settings.filters.drop_duplicates:
-            text = (one_line(zh), one_line(en))
-            reason = "duplicates" if text in seen else None
-            seen.add(text)
+        if reason is None and self._seen is not None and not self._seen.add(_pair_text(zh, en)):
+            reason = "duplicates"
         if reason is not None:
             counts.removed[reason] += 1
-            dropped[row.key] = reason
-            continue
-        pairs.append(Pair(row, origin, zh, en, decision.status, decision.note))
+            return reason
         counts.written += 1
-    return pairs, counts, dropped
+        return Pair(row, self.origin, zh, en, decision.status, decision.note)
+
+
+class Selector:
+    """Every origin ``settings.pairs`` asks for, judging each link as it comes."""
+
+    def __init__(self, settings: ExportSection, decisions: Mapping[LinkKey, Decision] | None = None) -> None:
+        self.settings = settings
+        self.origins = [OriginSelector(o, settings, decisions or {}) for o in ORIGINS[settings.pairs]]
+
+    def judge(self, row: LinkRow) -> dict[str, Pair | str]:
+        return {s.origin: s.judge(row) for s in self.origins}
+
+    @property
+    def counts(self) -> dict[str, OriginCounts]:
+        return {s.origin: s.counts for s in self.origins}
+
+    def summary(self) -> dict[str, Any]:
+        """The ``export`` section of ``report.json``."""
+        return _summary(self.settings, self.counts)
 
 
 def select_pairs(
-    rows: Sequence[LinkRow], settings: ExportSection, decisions: Mapping[LinkKey, Decision] | None = None
+    rows: Iterable[LinkRow], settings: ExportSection, decisions: Mapping[LinkKey, Decision] | None = None
 ) -> Selection:
     """Apply review decisions and filters to every origin ``settings.pairs`` asks for."""
+    selector = Selector(settings, decisions)
     selection = Selection(settings)
-    for origin in ORIGINS[settings.pairs]:
-        pairs, counts, dropped = _select_origin(rows, origin, settings, decisions or {})
-        selection.pairs.extend(pairs)
-        selection.counts[origin] = counts
-        selection.dropped.update({(origin, key): reason for key, reason in dropped.items()})
+    pairs: dict[str, list[Pair]] = {s.origin: [] for s in selector.origins}
+    for row in rows:
+        for origin, verdict in selector.judge(row).items():
+            if isinstance(verdict, Pair):
+                pairs[origin].append(verdict)
+            else:
+                selection.dropped[(origin, row.key)] = verdict
+    selection.pairs = [pair for own in pairs.values() for pair in own]
+    selection.counts = selector.counts
     return selection
 
 
 class CorpusExporter(Exporter):
-    """An exporter of selected pairs. Subclasses implement :meth:`write`; ``pipeline apply`` calls it
-    with a selection that honours a review."""
+    """An exporter of selected pairs. :meth:`open` gives a sink that receives the pairs origin after
+    origin; ``pipeline apply`` calls :meth:`write` with a selection that honours a review."""
 
-    def export(self, docs: Sequence[AlignedDocument], scores: ScoreResult, run_dir: Path) -> list[Path]:
-        return self.write(select_pairs(rows_from_docs(docs, scores), self.settings), run_dir)
+    judged = True
 
     @abstractmethod
+    def open(self, run_dir: Path, settings: ExportSection | None = None) -> Sink:
+        """Start this format's files; ``settings`` (pairs, filters) are the ones the files describe."""
+
     def write(self, selection: Selection, run_dir: Path) -> list[Path]:
         """Write this format's files for the selected pairs (atomically) and return their paths."""
-
-
-def export_summary(
-    docs: Sequence[AlignedDocument], scores: ScoreResult, exporters: Mapping[str, Exporter]
-) -> dict[str, Any] | None:
-    """Filter counts for ``report.json``; None when the run writes no corpus format."""
-    corpus = [e for e in exporters.values() if isinstance(e, CorpusExporter)]
-    if not corpus:
-        return None
-    return select_pairs(rows_from_docs(docs, scores), corpus[0].settings).summary()
+        sink = self.open(run_dir, selection.settings)
+        try:
+            for pair in selection.pairs:
+                sink.add_pair(pair)
+        except BaseException:
+            sink.discard()
+            raise
+        return sink.close()

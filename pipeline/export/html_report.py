@@ -6,17 +6,29 @@ links and one table of links per document. No script, no network: styles are inl
 are inline SVG rendered at build time (:mod:`pipeline.export.plots`). Every piece of text that
 comes from input or configuration goes through :func:`esc`, so a document containing
 ``<script>`` shows as text.
+
+Size: the page is built as the links come (:class:`ReportPage`), with its long sections rendered
+into temporary files. It lists at most ``export.report_max_links`` flagged links and as many links
+in the tables of each document (the first ones of the run), and says how many more
+``aligned.tsv`` holds; the chrF histogram counts every link, and the length scatter draws at most
+:data:`SCATTER_POINTS` of them, chosen by a hash of the link id.
 """
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import html
+import io
+import shutil
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
 from pipeline.export import plots
-from pipeline.export.report import ReportLink
+from pipeline.export.report import DEFAULT_MAX_LINKS, SCATTER_POINTS, ReportLink
+from pipeline.io import spill_file
 
 #: How the report names each metric.
 METRIC_LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER"}
@@ -131,16 +143,14 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{esc(caption)}</figcaption></figure>"
 
 
-def _plots(report: Mapping[str, Any], links: Sequence[ReportLink]) -> str:
-    chrf = [lk.chrf for lk in links if lk.chrf is not None]
-    lengths = [
-        (len(lk.zh), len(lk.en), lk.align_score) for lk in links if lk.zh and lk.en and lk.align_score is not None
-    ]
+def _plots(report: Mapping[str, Any], chrf_counts: Sequence[int], lengths: Sequence[tuple[int, int, float]]) -> str:
+    scatter = "Source and reference length per link, coloured by alignment confidence"
+    left_out = (report.get("left_out") or {}).get("scatter_points", 0)
+    if left_out:
+        scatter += f" ({len(lengths):,} links chosen by a hash of their id; {left_out:,} more not drawn)"
     figures = [
-        _figure(plots.chrf_histogram(chrf), "Sentence chrF of every link with both sides"),
-        _figure(
-            plots.length_scatter(lengths), "Source and reference length per link, coloured by alignment confidence"
-        ),
+        _figure(plots.chrf_histogram_of_counts(chrf_counts), "Sentence chrF of every link with both sides"),
+        _figure(plots.length_scatter(lengths), scatter),
         _figure(plots.link_type_bars(report["counts"]["link_types"]), "Link types (source-reference sentences)"),
     ]
     return f'<h2>At a glance</h2><div class="plots">{"".join(figures)}</div>'
@@ -177,51 +187,42 @@ def _flags(flags: Sequence[str]) -> str:
     return " ".join(f'<span class="flag">{esc(f)}</span>' for f in flags)
 
 
-def _link_rows(links: Sequence[ReportLink], with_doc: bool) -> str:
+def _link_header(with_doc: bool) -> list[tuple[str, bool]]:
     header = [("doc", False)] if with_doc else []
     header += [("link", True), ("type", False), ("confidence", True), ("chrF", True), ("BLEU", True)]
     header += [("Chinese", False), ("machine translation", False), ("reference", False), ("flags", False)]
-    rows = []
-    for lk in links:
-        low = lk.align_score is not None and lk.align_score < 0.5
-        confidence = _number(lk.align_score, 3)
-        row = [(esc(lk.doc_id), False)] if with_doc else []
-        row += [
-            (esc(lk.link_id), True),
-            (esc(lk.type), False),
-            (f'<span class="low">{confidence}</span>' if low else confidence, True),
-            (_number(lk.chrf), True),
-            (_number(lk.bleu), True),
-            (f'<div class="text" lang="zh">{esc(lk.zh)}</div>', False),
-            (f'<div class="text" lang="en">{esc(lk.mt)}</div>', False),
-            (f'<div class="text" lang="en">{esc(lk.en)}</div>', False),
-            (_flags(lk.flags), False),
-        ]
-        rows.append(row)
-    return _table(header, rows)
+    return header
 
 
-def _flagged(links: Sequence[ReportLink]) -> str:
-    flagged = [lk for lk in links if lk.flags]
-    if not flagged:
-        return ""
-    return f"<h2>Flagged links ({len(flagged)})</h2><section>{_link_rows(flagged, with_doc=True)}</section>"
+def _link_row(lk: ReportLink, with_doc: bool) -> str:
+    low = lk.align_score is not None and lk.align_score < 0.5
+    confidence = _number(lk.align_score, 3)
+    row = [(esc(lk.doc_id), False)] if with_doc else []
+    row += [
+        (esc(lk.link_id), True),
+        (esc(lk.type), False),
+        (f'<span class="low">{confidence}</span>' if low else confidence, True),
+        (_number(lk.chrf), True),
+        (_number(lk.bleu), True),
+        (f'<div class="text" lang="zh">{esc(lk.zh)}</div>', False),
+        (f'<div class="text" lang="en">{esc(lk.mt)}</div>', False),
+        (f'<div class="text" lang="en">{esc(lk.en)}</div>', False),
+        (_flags(lk.flags), False),
+    ]
+    return "<tr>" + "".join(_cell(c, num) for c, num in row) + "</tr>"
 
 
-def _per_document(report: Mapping[str, Any], links: Sequence[ReportLink]) -> str:
-    by_doc: dict[str, list[ReportLink]] = {}
-    for lk in links:
-        by_doc.setdefault(lk.doc_id, []).append(lk)
-    parts = ["<h2>Links of each document</h2>"]
-    for index, doc in enumerate(report["documents"]):
-        own = by_doc.get(doc["id"], [])
-        scores = doc.get("scores") or {}
-        summary = ", ".join(f"{METRIC_LABELS.get(m, m)} {v:.2f}" for m, v in scores.items())
-        title = f"{doc['id']} · {len(own)} link{'s' if len(own) != 1 else ''}" + (f" · {summary}" if summary else "")
-        parts.append(
-            f'<details id="{_anchor(index)}"><summary>{esc(title)}</summary>{_link_rows(own, False)}</details>'
-        )
-    return "".join(parts)
+def _table_head(header: Sequence[tuple[str, bool]]) -> str:
+    """What :func:`_table` writes before the rows."""
+    head = "".join(f'<th class="num">{h}</th>' if num else f"<th>{h}</th>" for h, num in header)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>"
+
+
+_TABLE_END = "</tbody></table>"
+
+
+def _link_table(links: Sequence[ReportLink], with_doc: bool) -> str:
+    return _table_head(_link_header(with_doc)) + "".join(_link_row(lk, with_doc) for lk in links) + _TABLE_END
 
 
 def _run_details(report: Mapping[str, Any]) -> str:
@@ -252,31 +253,161 @@ def _run_details(report: Mapping[str, Any]) -> str:
     )
 
 
-def render_html(report: Mapping[str, Any], links: Sequence[ReportLink]) -> str:
-    """The whole page for a report (as :func:`pipeline.export.report.assemble` builds it) and its links."""
-    counts = report["counts"]
-    subtitle = (
-        f"{counts['documents']} documents · {counts['sentences']['zh']} Chinese sentences · "
-        f"{counts['links']} links, {counts['scored_links']} scored · {counts['flagged_links']} flagged"
-    )
-    body = "".join(
-        [
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+class ScatterSample:
+    """At most ``size`` points, the ones whose link ids hash lowest (the same links, whatever the
+    shards), kept in the order of the run; all of them while there are no more than ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.seen = 0
+        self._heap: list[tuple[int, int, tuple[int, int, float]]] = []  # (-hash, order, point)
+
+    def add(self, link_id: str, point: tuple[int, int, float]) -> None:
+        self.seen += 1
+        item = (-_hash(link_id), self.seen, point)
+        if len(self._heap) < self.size:
+            heapq.heappush(self._heap, item)
+        elif item[0] > self._heap[0][0]:  # a lower hash than the highest kept
+            heapq.heapreplace(self._heap, item)
+
+    def points(self) -> list[tuple[int, int, float]]:
+        return [point for _, _, point in sorted(self._heap, key=lambda item: item[1])]
+
+
+class ReportPage:
+    """``report.html`` built document by document: every link of every document is given to :meth:`add_document`,
+    in the order of ``report["documents"]``; :meth:`write` puts the page together.
+
+    Memory holds the plot data (20 histogram counts, at most :data:`SCATTER_POINTS` scatter points); the
+    flagged links (at most ``max_links``) and the tables of each document (at most ``max_links`` links in
+    all) are rendered into temporary files in ``spill_dir`` (in memory when it is None).
+    """
+
+    def __init__(self, max_links: int, spill_dir: Path | None = None) -> None:
+        self.max_links = max_links
+        self.chrf_counts = [0] * (len(plots.CHRF_EDGES) - 1)
+        self._chrf: list[float] = []
+        self.scatter = ScatterSample(SCATTER_POINTS)
+        self.flagged = self.listed = self.links = 0
+        self._flagged_rows = spill_file(spill_dir)
+        self._documents = spill_file(spill_dir)
+        self._index = 0
+
+    def add_document(self, doc_id: str, scores: Mapping[str, float], links: Sequence[ReportLink]) -> None:
+        for lk in links:
+            if lk.chrf is not None:
+                self._chrf.append(lk.chrf)
+            if lk.zh and lk.en and lk.align_score is not None:
+                self.scatter.add(f"{lk.doc_id}:{lk.link_id}", (len(lk.zh), len(lk.en), lk.align_score))
+            if lk.flags:
+                if self.flagged < self.max_links:
+                    self._flagged_rows.write(_link_row(lk, with_doc=True))
+                self.flagged += 1
+        if len(self._chrf) >= 10_000:
+            self._count_chrf()
+        listed = links[: max(0, self.max_links - self.listed)]
+        self.listed += len(listed)
+        self.links += len(links)
+        self._documents.write(self._details(doc_id, scores, links, listed))
+        self._index += 1
+
+    def _count_chrf(self) -> None:
+        for i, count in enumerate(plots.chrf_counts(self._chrf)):
+            self.chrf_counts[i] += count
+        self._chrf = []
+
+    def _details(
+        self, doc_id: str, scores: Mapping[str, float], links: Sequence[ReportLink], listed: Sequence[ReportLink]
+    ) -> str:
+        summary = ", ".join(f"{METRIC_LABELS.get(m, m)} {v:.2f}" for m, v in scores.items())
+        n = len(links)
+        title = f"{doc_id} · {n} link{'s' if n != 1 else ''}" + (f" · {summary}" if summary else "")
+        body = _link_table(listed, False) if listed or not links else ""
+        if len(listed) < n:
+            more = f"{n - len(listed):,} {'more ' if listed else ''}link{'s' if n - len(listed) != 1 else ''}"
+            body += f'<p class="sub">{esc(more)} of this document are not listed here: see aligned.tsv.</p>'
+        return f'<details id="{_anchor(self._index)}"><summary>{esc(title)}</summary>{body}</details>'
+
+    def _flagged_section(self, handle: Any) -> None:
+        if not self.flagged:
+            return
+        handle.write(f"<h2>Flagged links ({self.flagged})</h2><section>")
+        if self.flagged > self.max_links:
+            shown = (
+                f"The first {self.max_links:,} of {self.flagged:,} flagged links are listed "
+                "(export.report_max_links); aligned.tsv has them all."
+            )
+            handle.write(f'<p class="sub">{esc(shown)}</p>')
+        handle.write(_table_head(_link_header(True)))
+        _copy(self._flagged_rows, handle)
+        handle.write(_TABLE_END + "</section>")
+
+    def _documents_section(self, handle: Any) -> None:
+        handle.write("<h2>Links of each document</h2>")
+        if self.links > self.listed:
+            shown = (
+                f"The tables list the first {self.listed:,} links of the run (export.report_max_links); "
+                f"{self.links - self.listed:,} more are in aligned.tsv."
+            )
+            handle.write(f'<p class="sub">{esc(shown)}</p>')
+        _copy(self._documents, handle)
+
+    def write(self, handle: Any, report: Mapping[str, Any]) -> None:
+        """The whole page for ``report`` (as :func:`pipeline.export.report.assemble` builds it)."""
+        self._count_chrf()
+        counts = report["counts"]
+        subtitle = (
+            f"{counts['documents']} documents · {counts['sentences']['zh']} Chinese sentences · "
+            f"{counts['links']} links, {counts['scored_links']} scored · {counts['flagged_links']} flagged"
+        )
+        handle.write(
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>Run report: {esc(report['run'])}</title><style>{CSS}</style></head><body><main>"
+        )
+        for part in (
             f"<h1>Run report: {esc(report['run'])}</h1>",
             f'<p class="sub">{esc(subtitle)}</p>',
             _warnings(report),
             _headline(report),
             _scores_table(report),
-            _plots(report, links),
+            _plots(report, self.chrf_counts, self.scatter.points()),
             _documents(report),
-            _flagged(links),
-            _per_document(report, links),
-            _run_details(report),
-            f'<p class="sub">Written by pipeline {esc(__version__)}.</p>',
-        ]
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Run report: {esc(report['run'])}</title><style>{CSS}</style></head>"
-        f"<body><main>{body}</main></body></html>\n"
-    )
+        ):
+            handle.write(part)
+        self._flagged_section(handle)
+        self._documents_section(handle)
+        handle.write(_run_details(report))
+        handle.write(f'<p class="sub">Written by pipeline {esc(__version__)}.</p></main></body></html>\n')
+
+    def close(self) -> None:
+        self._flagged_rows.close()
+        self._documents.close()
+
+
+def _copy(spill: Any, handle: Any) -> None:
+    spill.seek(0)
+    shutil.copyfileobj(spill, handle)
+
+
+def feed_page(page: ReportPage, report: Mapping[str, Any], links: Sequence[ReportLink]) -> None:
+    """Give the page every document of ``report`` with its links (links held in memory)."""
+    by_doc: dict[str, list[ReportLink]] = {}
+    for lk in links:
+        by_doc.setdefault(lk.doc_id, []).append(lk)
+    for doc in report["documents"]:
+        page.add_document(doc["id"], doc.get("scores") or {}, by_doc.get(doc["id"], []))
+
+
+def render_html(report: Mapping[str, Any], links: Sequence[ReportLink], max_links: int = DEFAULT_MAX_LINKS) -> str:
+    """The whole page for a report and its links, held in memory."""
+    page = ReportPage(max_links)
+    feed_page(page, report, links)
+    out = io.StringIO()
+    page.write(out, report)
+    page.close()
+    return out.getvalue()

@@ -4,19 +4,25 @@ The columns are those of ``corpus.jsonl``, with a fixed schema so that an empty 
 columns; ``datasets.load_dataset("parquet", data_files=...)`` and pandas read it as it is. The
 export settings (pairs, filters) are stored in the schema metadata under ``pipeline.export``.
 pyarrow is imported only when this format is chosen (``pip install .[parquet]``).
+
+Pairs are written as they come, in row groups of :data:`ROW_GROUP` pairs, so only one row group is
+held in memory.
 """
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import ExportSection
 from pipeline.errors import ConfigError
-from pipeline.export.corpus import CorpusExporter, Selection
-from pipeline.io import atomic_write_bytes
+from pipeline.export.base import Sink
+from pipeline.export.corpus import CorpusExporter, Pair
+from pipeline.io import AtomicFile
+
+#: Pairs per row group: a few MB of text, and the unit a reader can skip or read alone.
+ROW_GROUP = 10_000
 
 
 def _pyarrow() -> Any:
@@ -53,6 +59,43 @@ def schema(pa: Any) -> Any:
     )
 
 
+class ParquetSink(Sink):
+    def __init__(self, pa: Any, path: Path, settings: ExportSection) -> None:
+        described = {"pairs": settings.pairs, "filters": settings.filters.model_dump(mode="json")}
+        self.pa = pa
+        self.schema = schema(pa).with_metadata({"pipeline.export": json.dumps(described)})
+        self.file = AtomicFile(path, binary=True)
+        self.writer: Any = None
+        self.batch: list[dict[str, Any]] = []
+
+    def add_pair(self, pair: Pair) -> None:
+        self.batch.append(pair.record())
+        if len(self.batch) >= ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        table = self.pa.Table.from_pylist(self.batch, schema=self.schema)
+        if self.writer is None:
+            self.writer = self.pa.parquet.ParquetWriter(self.file.handle, self.schema)
+        self.writer.write_table(table)
+        self.batch = []
+
+    def close(self) -> list[Path]:
+        try:
+            if self.batch or self.writer is None:
+                self._flush()  # an empty corpus is still a table with the columns
+            self.writer.close()
+        except BaseException:
+            self.discard()
+            raise
+        return [self.file.commit()]
+
+    def discard(self) -> None:
+        if self.writer is not None and self.writer.is_open:
+            self.writer.close()
+        self.file.discard()
+
+
 class ParquetExporter(CorpusExporter):
     filename = "corpus.parquet"
 
@@ -60,13 +103,5 @@ class ParquetExporter(CorpusExporter):
         super().__init__(settings)
         self._pa = _pyarrow()  # fail when the backends are built, before any work, if pyarrow is missing
 
-    def write(self, selection: Selection, run_dir: Path) -> list[Path]:
-        pa = self._pa
-        table = pa.Table.from_pylist([p.record() for p in selection.pairs], schema=schema(pa))
-        settings = {"pairs": selection.settings.pairs, "filters": selection.settings.filters.model_dump(mode="json")}
-        table = table.replace_schema_metadata({"pipeline.export": json.dumps(settings)})
-        buffer = io.BytesIO()
-        pa.parquet.write_table(table, buffer)
-        path = run_dir / self.filename
-        atomic_write_bytes(path, buffer.getvalue())
-        return [path]
+    def open(self, run_dir: Path, settings: ExportSection | None = None) -> Sink:
+        return ParquetSink(self._pa, run_dir / self.filename, settings or self.settings)

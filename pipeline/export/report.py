@@ -2,34 +2,51 @@
 
 A report is assembled from two things: the links (one per aligned-TSV row, :class:`ReportLink`)
 and the facts only the run knew (warnings, translation statistics, timings, input files:
-:class:`RunFacts`). Scores are computed from the links' texts. So a finished run can be
-reported again (``pipeline report RUN_DIR``, :func:`rebuild`) from what its folder keeps:
-``aligned.tsv`` (links, texts, flags), ``manifest.json`` (the score settings) and, for the run
-facts, the previous ``report.json``. Rebuilding an untouched run gives the same files.
+:class:`RunFacts`). The links stream past one document at a time (:class:`ReportBuilder`): counts,
+document rows and the page's sections accumulate as they come, and only what the report shows is
+kept (at most ``export.report_max_links`` flagged links and listed links; what is left out is
+counted in ``report.json``'s ``left_out``). So a run of any size is reported in bounded memory,
+apart from one row per document.
+
+A finished run can be reported again (``pipeline report RUN_DIR``, :func:`regenerate`) from what its
+folder keeps: ``aligned.tsv`` (links, texts, flags; scores are computed again from the texts),
+``manifest.json`` (the score and export settings) and, for the run facts, the previous
+``report.json``. Rebuilding an untouched run gives the same files.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.config import ExportSection
 from pipeline.errors import ConfigError, InputError
-from pipeline.export.corpus import export_summary
-from pipeline.io import atomic_write_json, atomic_write_text
-from pipeline.records import AlignedDocument, Document, ScoreResult
-from pipeline.score.base import Scorer
+from pipeline.export.digests import DigestSet
+from pipeline.io import AtomicFile, atomic_write_json
+from pipeline.records import AlignedDocument, CorpusScores, Document, MetricScore, ScoreResult
+from pipeline.score.base import DocumentLinks, Scorer
 from pipeline.score.metrics import score_json
 from pipeline.translate.flags import CLAUSE_SPLIT, PASSTHROUGH, REPETITION, RETRIED, UNRESOLVED, WINDOWED
 
 if TYPE_CHECKING:
+    from pipeline.export.corpus import LinkRow
+    from pipeline.export.html_report import ReportPage
     from pipeline.runner import Backends
 
 #: Columns ``pipeline report`` needs in ``aligned.tsv`` (other columns, e.g. review columns, are ignored).
 NEEDED_COLUMNS = ("doc_id", "link_id", "src_ids", "ref_ids", "zh", "mt", "en", "align_score", "flags")
+#: ``export.report_max_links`` unless a config says otherwise.
+DEFAULT_MAX_LINKS: int = ExportSection.model_fields["report_max_links"].default
+#: Most links drawn in report.html's length scatter (a sample chosen by a hash of the link id beyond that):
+#: more points show nothing more, and make the page larger.
+SCATTER_POINTS = 20_000
+#: Links scored together when ``pipeline report`` scores a run again.
+_SCORE_BATCH = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +72,23 @@ class ReportLink:
     @property
     def key(self) -> tuple[str, int]:
         return (self.doc_id, self.link_id)
+
+    @classmethod
+    def from_row(cls, row: LinkRow) -> ReportLink:
+        """The link as parsed from its ``aligned.tsv`` fields (numbers as rounded there)."""
+        return cls(
+            row.doc_id,
+            row.link_id,
+            row.src_ids,
+            row.ref_ids,
+            row.zh,
+            row.mt,
+            row.en,
+            row.align_score,
+            row.chrf,
+            row.bleu,
+            row.flags,
+        )
 
 
 @dataclass
@@ -115,40 +149,49 @@ def _number(text: str, where: str) -> float | None:
         raise InputError(f"{where}: {text!r} is not a number") from None
 
 
-def links_from_tsv(path: Path) -> list[ReportLink]:
-    """The links of ``aligned.tsv``; a missing column or a malformed row is named with its row number."""
-    from pipeline.export.tsv import read_tsv
+def iter_links_from_tsv(path: Path) -> Iterator[ReportLink]:
+    """The links of ``aligned.tsv``, read one row at a time; a missing column or a malformed row is named
+    with its row number."""
+    from pipeline.export.tsv import allow_long_fields, unescape
 
     if not path.is_file():
         raise InputError(f"{path} not found: pipeline report needs the run's aligned TSV (export.formats: [tsv])")
-    header, rows = read_tsv(path)
-    missing = [c for c in NEEDED_COLUMNS if c not in header]
-    if missing:
-        raise InputError(f"{path}: missing columns {', '.join(missing)}; the header has {', '.join(header)}")
-    at = {name: header.index(name) for name in NEEDED_COLUMNS}
-    links = []
-    for number, row in enumerate(rows, start=2):
-        where = f"{path}, row {number}"
-        if len(row) != len(header):
-            raise InputError(f"{where}: {len(row)} fields, the header has {len(header)}")
-        try:
-            link_id = int(row[at["link_id"]])
-        except ValueError:
-            raise InputError(f"{where}: link_id {row[at['link_id']]!r} is not a number") from None
-        links.append(
-            ReportLink(
-                doc_id=row[at["doc_id"]],
-                link_id=link_id,
-                src_ids=_ids(row[at["src_ids"]], f"{where}, src_ids"),
-                ref_ids=_ids(row[at["ref_ids"]], f"{where}, ref_ids"),
-                zh=row[at["zh"]],
-                mt=row[at["mt"]],
-                en=row[at["en"]],
-                align_score=_number(row[at["align_score"]], f"{where}, align_score"),
-                flags=tuple(f for f in row[at["flags"]].split(",") if f),
-            )
-        )
-    return links
+    allow_long_fields()
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quotechar='"')
+        header = next(reader, [])
+        missing = [c for c in NEEDED_COLUMNS if c not in header]
+        if missing:
+            raise InputError(f"{path}: missing columns {', '.join(missing)}; the header has {', '.join(header)}")
+        at = {name: header.index(name) for name in NEEDED_COLUMNS}
+        for number, fields in enumerate(reader, start=2):
+            yield _link(path, number, [unescape(f) for f in fields], header, at)
+
+
+def _link(path: Path, number: int, row: list[str], header: list[str], at: dict[str, int]) -> ReportLink:
+    where = f"{path}, row {number}"
+    if len(row) != len(header):
+        raise InputError(f"{where}: {len(row)} fields, the header has {len(header)}")
+    try:
+        link_id = int(row[at["link_id"]])
+    except ValueError:
+        raise InputError(f"{where}: link_id {row[at['link_id']]!r} is not a number") from None
+    return ReportLink(
+        doc_id=row[at["doc_id"]],
+        link_id=link_id,
+        src_ids=_ids(row[at["src_ids"]], f"{where}, src_ids"),
+        ref_ids=_ids(row[at["ref_ids"]], f"{where}, ref_ids"),
+        zh=row[at["zh"]],
+        mt=row[at["mt"]],
+        en=row[at["en"]],
+        align_score=_number(row[at["align_score"]], f"{where}, align_score"),
+        flags=tuple(f for f in row[at["flags"]].split(",") if f),
+    )
+
+
+def links_from_tsv(path: Path) -> list[ReportLink]:
+    """Every link of ``aligned.tsv`` (:func:`iter_links_from_tsv`, held in a list)."""
+    return list(iter_links_from_tsv(path))
 
 
 def with_scores(links: Sequence[ReportLink], scores: ScoreResult) -> list[ReportLink]:
@@ -161,75 +204,167 @@ def score_links(links: Sequence[ReportLink], scorer: Scorer) -> ScoreResult:
     return scorer.score_pairs(pairs, [lk.key for lk in links])
 
 
+def document_links(doc_id: str, links: Sequence[ReportLink]) -> DocumentLinks:
+    """A document's links as a scorer sees them (links with both sides, texts as the TSV holds them)."""
+    pairs = tuple((i, lk.mt, lk.en) for i, lk in enumerate(links) if lk.src_ids and lk.ref_ids)
+    return DocumentLinks(doc_id, len(links), pairs)
+
+
 # ---------------------------------------------------------------------------------------------
 # the report
-
-
-def _has_reference(facts: RunFacts) -> set[str]:
-    return {d["id"] for d in facts.documents if d.get("has_reference")}
-
-
-def _link_types(links: Sequence[ReportLink], with_reference: set[str]) -> dict[str, int]:
-    counts = Counter(lk.type for lk in links if lk.doc_id in with_reference)
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _mean(values: Sequence[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
-def _document_rows(facts: RunFacts, links: Sequence[ReportLink], scores: ScoreResult) -> list[dict[str, Any]]:
+class ReportBuilder:
+    """The report of links given one document at a time, in the order of the run.
+
+    Holds one row per document, counts, at most ``max_links`` flagged links (``report.json``'s
+    ``flagged``) and, when given a ``page``, builds ``report.html`` alongside (:class:`ReportPage`).
+    ``review_max_links`` is the run's review page limit, when it writes one, so the report can say how
+    many links that page leaves out.
+    """
+
+    def __init__(
+        self, max_links: int = DEFAULT_MAX_LINKS, page: ReportPage | None = None, review_max_links: int | None = None
+    ) -> None:
+        self.max_links = max_links
+        self.page = page
+        self.review_max_links = review_max_links
+        self.documents: list[dict[str, Any]] = []
+        self.links = self.flagged_links = self.scatter_candidates = 0
+        self.link_types: Counter[str] = Counter()
+        self.flags: Counter[str] = Counter()
+        self.flagged: list[dict[str, Any]] = []
+        self.document_signatures: dict[str, str] | None = None
+
+    def add_document(self, row: Mapping[str, Any], links: Sequence[ReportLink], scores: Sequence[MetricScore]) -> None:
+        """``row``: the document's facts (id, files, sentence counts...); ``links``: all its links, in order."""
+        confidences = [lk.align_score for lk in links if lk.align_score is not None]
+        doc = dict(row)
+        doc.update(
+            {
+                "scored_links": sum(1 for lk in links if lk.src_ids and lk.ref_ids),
+                "flagged_links": sum(1 for lk in links if lk.flags),
+                "mean_align_score": _mean(confidences),
+                "scores": {m.name: m.score for m in scores},
+            }
+        )
+        self.documents.append(doc)
+        self.links += len(links)
+        if row.get("has_reference"):
+            self.link_types.update(lk.type for lk in links)
+        for lk in links:
+            if lk.flags:
+                if self.flagged_links < self.max_links:
+                    self.flagged.append({"doc_id": lk.doc_id, "link_id": lk.link_id, "flags": list(lk.flags)})
+                self.flagged_links += 1
+                self.flags.update(lk.flags)
+            if lk.zh and lk.en and lk.align_score is not None:
+                self.scatter_candidates += 1
+        if self.document_signatures is None and scores:
+            self.document_signatures = {m.name: m.signature for m in scores}
+        if self.page is not None:
+            self.page.add_document(doc["id"], doc["scores"], links)
+
+    def left_out(self) -> dict[str, Any]:
+        """What the report and the pages do not show, by count; empty when they show everything."""
+        counts = {
+            "flagged": self.flagged_links - self.max_links,
+            "document_links": self.links - self.max_links,
+            "scatter_points": self.scatter_candidates - SCATTER_POINTS,
+        }
+        if self.review_max_links is not None:
+            counts["review_links"] = self.links - self.review_max_links
+        shown = {name: n for name, n in counts.items() if n > 0}
+        if not shown:
+            return {}
+        limits: dict[str, Any] = {"report_max_links": self.max_links, "scatter_points": SCATTER_POINTS}
+        if self.review_max_links is not None:
+            limits["review_max_links"] = self.review_max_links
+        return {"every_link": "aligned.tsv", "limits": limits, **shown}
+
+    def report(self, facts: RunFacts, scores: CorpusScores | ScoreResult) -> dict[str, Any]:
+        """The report as a JSON-ready dict; its documents are the rows given here, the rest comes from ``facts``."""
+        docs = self.documents
+        left_out = self.left_out()
+        return {
+            "run": facts.run,
+            "warnings": list(facts.warnings),
+            "scores": [score_json(m) for m in scores.corpus],
+            "counts": {
+                "documents": len(docs),
+                "documents_with_reference": sum(1 for d in docs if d.get("has_reference")),
+                "sentences": {
+                    "zh": sum(d["sentences"]["zh"] for d in docs),
+                    "en": sum(d["sentences"]["en"] for d in docs),
+                },
+                "links": self.links,
+                "link_types": dict(sorted(self.link_types.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "scored_links": scores.scored_links,
+                "unscored_links": scores.skipped_links,
+                "flagged_links": self.flagged_links,
+                "flags": dict(self.flags.most_common()),
+            },
+            "flagged": self.flagged,
+            **({"left_out": left_out} if left_out else {}),
+            "translation": dict(facts.translation),
+            "export": facts.export,
+            "alignment": facts.alignment,
+            "signatures": dict(facts.signatures),
+            "document_score_signatures": dict(self.document_signatures or {}),
+            "documents": docs,
+            **({"timings_seconds": dict(facts.timings)} if facts.timings else {}),
+        }
+
+    def write(self, run_dir: Path, report: Mapping[str, Any]) -> list[Path]:
+        """Write ``report.json`` and (from the page) ``report.html``, atomically; returns their paths."""
+        if self.page is None:
+            raise ValueError("this builder has no page to write")
+        paths = [run_dir / "report.json", run_dir / "report.html"]
+        _write_json(paths[0], report)
+        page = AtomicFile(paths[1])
+        try:
+            self.page.write(page.handle, report)
+        except BaseException:
+            page.discard()
+            raise
+        finally:
+            self.page.close()
+        page.commit()
+        return paths
+
+    def discard(self) -> None:
+        if self.page is not None:
+            self.page.close()
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    """As :func:`atomic_write_json` writes it, piece by piece (a report's JSON text is never whole in memory)."""
+    file = AtomicFile(path)
+    try:
+        json.dump(data, file.handle, ensure_ascii=False, indent=2, sort_keys=False)
+        file.write("\n")
+    except BaseException:
+        file.discard()
+        raise
+    file.commit()
+
+
+def assemble(
+    facts: RunFacts, links: Sequence[ReportLink], scores: ScoreResult, max_links: int = DEFAULT_MAX_LINKS
+) -> dict[str, Any]:
+    """The report of links and scores held in memory: every score with its signature and interval, counts,
+    flagged links, one row per document of ``facts``."""
+    builder = ReportBuilder(max_links)
     by_doc: dict[str, list[ReportLink]] = {}
     for lk in links:
         by_doc.setdefault(lk.doc_id, []).append(lk)
-    rows = []
-    for doc in facts.documents:
-        own = by_doc.get(doc["id"], [])
-        confidences = [lk.align_score for lk in own if lk.align_score is not None]
-        row = dict(doc)
-        row.update(
-            {
-                "scored_links": sum(1 for lk in own if lk.src_ids and lk.ref_ids),
-                "flagged_links": sum(1 for lk in own if lk.flags),
-                "mean_align_score": _mean(confidences),
-                "scores": {m.name: m.score for m in scores.documents.get(doc["id"], ())},
-            }
-        )
-        rows.append(row)
-    return rows
-
-
-def assemble(facts: RunFacts, links: Sequence[ReportLink], scores: ScoreResult) -> dict[str, Any]:
-    """The report as a JSON-ready dict: every score with its signature and interval, counts, flagged links."""
-    flagged = [lk for lk in links if lk.flags]
-    first_doc = next(iter(scores.documents.values()), ())
-    return {
-        "run": facts.run,
-        "warnings": list(facts.warnings),
-        "scores": [score_json(m) for m in scores.corpus],
-        "counts": {
-            "documents": len(facts.documents),
-            "documents_with_reference": len(_has_reference(facts)),
-            "sentences": {
-                "zh": sum(d["sentences"]["zh"] for d in facts.documents),
-                "en": sum(d["sentences"]["en"] for d in facts.documents),
-            },
-            "links": len(links),
-            "link_types": _link_types(links, _has_reference(facts)),
-            "scored_links": scores.scored_links,
-            "unscored_links": scores.skipped_links,
-            "flagged_links": len(flagged),
-            "flags": dict(Counter(f for lk in flagged for f in lk.flags).most_common()),
-        },
-        "flagged": [{"doc_id": lk.doc_id, "link_id": lk.link_id, "flags": list(lk.flags)} for lk in flagged],
-        "translation": dict(facts.translation),
-        "export": facts.export,
-        "alignment": facts.alignment,
-        "signatures": dict(facts.signatures),
-        "document_score_signatures": {m.name: m.signature for m in first_doc},
-        "documents": _document_rows(facts, links, scores),
-        **({"timings_seconds": dict(facts.timings)} if facts.timings else {}),
-    }
+    for row in facts.documents:
+        builder.add_document(row, by_doc.get(row["id"], []), scores.documents.get(row["id"], ()))
+    return builder.report(facts, scores)
 
 
 def _translation_notes(flags: Mapping[str, int]) -> list[str]:
@@ -252,32 +387,52 @@ def _translation_notes(flags: Mapping[str, int]) -> list[str]:
 # from a run
 
 
-def _translation_counts(aligned: Sequence[AlignedDocument]) -> dict[str, Any]:
+class TranslationCounts:
     """What the translations show, counted from the documents themselves, so that a run that reused
-    stored translations reports the same as the run that made them (speed and cache use: manifest.json)."""
-    sentences = empty = passthrough = duplicates = 0
-    flags: Counter[str] = Counter()
-    seen: set[str] = set()
-    for doc in aligned:
+    stored translations reports the same as the run that made them (speed and cache use: manifest.json).
+    Repeated sentences are recognised by digest (:class:`DigestSet`, 16 bytes per distinct sentence)."""
+
+    def __init__(self) -> None:
+        self.sentences = self.empty = self.passthrough = self.duplicates = 0
+        self.flags: Counter[str] = Counter()
+        self._seen = DigestSet()
+
+    def add(self, doc: AlignedDocument) -> None:
         for sentence, translation in zip(doc.sources, doc.translations, strict=True):
-            sentences += 1
-            empty += not sentence.text.strip()
-            passthrough += PASSTHROUGH in translation.flags
-            flags.update(translation.flags)
-            if sentence.text.strip() and sentence.text in seen:
-                duplicates += 1
-            seen.add(sentence.text)
+            self.sentences += 1
+            self.empty += not sentence.text.strip()
+            self.passthrough += PASSTHROUGH in translation.flags
+            self.flags.update(translation.flags)
+            new = self._seen.add(sentence.text)
+            if sentence.text.strip() and not new:
+                self.duplicates += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sentences": self.sentences,
+            "empty": self.empty,
+            "passthrough": self.passthrough,
+            "duplicates": self.duplicates,
+            "retried": self.flags.get(RETRIED, 0),
+            "flags": dict(sorted(self.flags.items())),
+        }
+
+
+def document_facts(doc: Document, out: AlignedDocument) -> dict[str, Any]:
+    """A document's row of the report, before the report adds what it computes from the links."""
     return {
-        "sentences": sentences,
-        "empty": empty,
-        "passthrough": passthrough,
-        "duplicates": duplicates,
-        "retried": flags.get(RETRIED, 0),
-        "flags": dict(sorted(flags.items())),
+        "id": doc.id,
+        "source": doc.source_path,
+        "reference": doc.reference_path,
+        "has_reference": doc.reference is not None,
+        "paragraphs": {"zh": len(doc.source), "en": len(doc.reference or ())},
+        "sentences": {"zh": len(out.sources), "en": len(out.references or ())},
+        "links": len(out.links),
     }
 
 
-def _warnings(documents: Sequence[Document], backends: Backends, flags: Mapping[str, int]) -> list[str]:
+def backend_notes(backends: Backends) -> list[str]:
+    """Warnings the backends have for the report: the reader's, the tiny model's, the translator's."""
     notes = list(backends.reader.warnings)
     model = backends.translator.describe().get("model") or {}
     if model.get("tiny_random_model"):
@@ -286,67 +441,60 @@ def _warnings(documents: Sequence[Document], backends: Backends, flags: Mapping[
             "its translations are nonsense and so are the scores"
         )
     notes.extend(backends.translator.stats.notes)
-    notes.extend(_translation_notes(flags))
-    notes.extend(
-        f"{doc.source_path}: no reference; translated and exported, not scored"
-        for doc in documents
-        if doc.reference is None
-    )
     return notes
 
 
-def run_facts(
-    run_name: str,
-    documents: Sequence[Document],
-    aligned: Sequence[AlignedDocument],
-    backends: Backends,
-    align_counts: Mapping[str, int] | None = None,
-) -> RunFacts:
-    translation = _translation_counts(aligned)
-    rows = [
-        {
-            "id": doc.id,
-            "source": doc.source_path,
-            "reference": doc.reference_path,
-            "has_reference": doc.reference is not None,
-            "paragraphs": {"zh": len(doc.source), "en": len(doc.reference or ())},
-            "sentences": {"zh": len(out.sources), "en": len(out.references or ())},
-            "links": len(out.links),
-        }
-        for doc, out in zip(documents, aligned, strict=True)
-    ]
-    return RunFacts(
-        run=run_name,
-        documents=rows,
-        warnings=_warnings(documents, backends, translation["flags"]),
-        translation=translation,
-        signatures=backends.signatures(),
-        alignment=backends.aligner.describe(align_counts),
-    )
+class RunReport:
+    """A run's report, built while the export pass streams the run's documents past."""
+
+    def __init__(self, run_name: str, run_dir: Path, settings: ExportSection, backends: Backends) -> None:
+        from pipeline.export.html_report import ReportPage
+
+        review = settings.review_max_links if "review" in settings.formats else None
+        self.builder = ReportBuilder(settings.report_max_links, ReportPage(settings.report_max_links, run_dir), review)
+        self.run_name, self.run_dir, self.backends = run_name, run_dir, backends
+        self.translations = TranslationCounts()
+        self.no_reference: list[str] = []
+
+    def add(self, doc: Document, out: AlignedDocument, rows: Sequence[LinkRow], scores: Sequence[MetricScore]) -> None:
+        self.translations.add(out)
+        if doc.reference is None:
+            self.no_reference.append(f"{doc.source_path}: no reference; translated and exported, not scored")
+        self.builder.add_document(document_facts(doc, out), [ReportLink.from_row(r) for r in rows], scores)
+
+    def finish(
+        self, scores: CorpusScores, export: dict[str, Any] | None, align_counts: Mapping[str, int] | None
+    ) -> tuple[dict[str, Any], list[Path]]:
+        """The report (timings and speed are in manifest.json, not here: the report holds only what the inputs
+        and settings determine, so reruns give identical files) and the paths of its two files."""
+        translation = self.translations.as_dict()
+        warnings = backend_notes(self.backends) + _translation_notes(translation["flags"]) + self.no_reference
+        facts = RunFacts(
+            run=self.run_name,
+            documents=[],
+            warnings=warnings,
+            translation=translation,
+            signatures=self.backends.signatures(),
+            export=export,
+            alignment=self.backends.aligner.describe(align_counts),
+        )
+        report = self.builder.report(facts, scores)
+        return report, self.builder.write(self.run_dir, report)
+
+    def discard(self) -> None:
+        self.builder.discard()
 
 
-def build_report(
-    run_name: str,
-    documents: Sequence[Document],
-    aligned: Sequence[AlignedDocument],
-    scores: ScoreResult,
-    backends: Backends,
-    align_counts: Mapping[str, int] | None = None,
-) -> dict[str, Any]:
-    """The report of a run that has just finished (timings and speed are in manifest.json, not here:
-    the report holds only what the inputs and settings determine, so reruns give identical files)."""
-    facts = run_facts(run_name, documents, aligned, backends, align_counts)
-    facts.export = export_summary(aligned, scores, backends.exporters)
-    return assemble(facts, run_links(aligned, scores), scores)
-
-
-def write_reports(run_dir: Path, report: Mapping[str, Any], links: Sequence[ReportLink]) -> list[Path]:
-    """Write ``report.json`` and ``report.html`` (atomically) and return their paths."""
+def write_reports(
+    run_dir: Path, report: Mapping[str, Any], links: Sequence[ReportLink], max_links: int = DEFAULT_MAX_LINKS
+) -> list[Path]:
+    """Write ``report.json`` and ``report.html`` (atomically) of links held in memory; returns their paths."""
     from pipeline.export.html_report import render_html
+    from pipeline.io import atomic_write_text
 
     paths = [run_dir / "report.json", run_dir / "report.html"]
     atomic_write_json(paths[0], report)
-    atomic_write_text(paths[1], render_html(report, links))
+    atomic_write_text(paths[1], render_html(report, links, max_links))
     return paths
 
 
@@ -366,21 +514,26 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _scorer_from_manifest(path: Path, manifest: Mapping[str, Any]) -> Scorer:
+def _section(path: Path, manifest: Mapping[str, Any], name: str, kind: Any) -> Any:
+    """One section of the manifest's config, validated."""
     from pydantic import TypeAdapter, ValidationError
 
+    section = (manifest.get("config") or {}).get(name, {})
+    try:
+        return TypeAdapter(kind).validate_python(section)
+    except ValidationError as exc:
+        raise ConfigError([f"config -> {name}: {e['msg']}" for e in exc.errors()], str(path)) from None
+
+
+def _scorer_from_manifest(path: Path, manifest: Mapping[str, Any]) -> Scorer:
     from pipeline.config import ScoreSection
     from pipeline.registry import SCORERS
 
-    section = (manifest.get("config") or {}).get("score", {})
-    try:
-        settings = TypeAdapter(ScoreSection).validate_python(section)
-    except ValidationError as exc:
-        raise ConfigError([f"config -> score: {e['msg']}" for e in exc.errors()], str(path)) from None
+    settings = _section(path, manifest, "score", ScoreSection)
     return SCORERS.load(settings.name)(settings)
 
 
-def _derived_facts(name: str, links: Sequence[ReportLink]) -> RunFacts:
+def _derived_facts(name: str, links: Iterable[ReportLink]) -> RunFacts:
     """Facts the links themselves show, for a run folder without its report.json."""
     rows: dict[str, dict[str, Any]] = {}
     for lk in links:
@@ -422,8 +575,52 @@ def _facts_from_report(old: Mapping[str, Any]) -> RunFacts:
     )
 
 
-def rebuild(run_dir: Path) -> tuple[dict[str, Any], list[ReportLink]]:
-    """The report of a finished run, from ``aligned.tsv``, ``manifest.json`` and the old ``report.json``."""
+def _documents_with_links(
+    facts: RunFacts, links: Iterable[ReportLink], tsv: Path, report_path: Path
+) -> Iterator[tuple[dict[str, Any], list[ReportLink]]]:
+    """Each document of ``facts`` with its links, read from the TSV in one pass: the TSV lists the
+    documents' links in the report's order (documents without links have no row)."""
+    rows = facts.documents
+    known = {d["id"] for d in rows}
+    position = 0
+    current: list[ReportLink] = []
+    for lk in links:
+        if current and lk.doc_id == current[0].doc_id:
+            current.append(lk)
+            continue
+        if current:
+            position = yield from _up_to(rows, position, current)
+        if lk.doc_id not in known:
+            raise InputError(f"{tsv}: document {lk.doc_id!r} is not in {report_path}")
+        current = [lk]
+    if current:
+        position = yield from _up_to(rows, position, current)
+    for row in rows[position:]:
+        yield row, []
+
+
+def _up_to(
+    rows: Sequence[dict[str, Any]], position: int, links: list[ReportLink]
+) -> Iterator[tuple[dict[str, Any], list[ReportLink]]]:
+    """The documents before the one ``links`` belong to (without links), then that one; returns the next position."""
+    doc_id = links[0].doc_id
+    while position < len(rows) and rows[position]["id"] != doc_id:
+        yield rows[position], []
+        position += 1
+    if position == len(rows):
+        raise InputError(
+            f"aligned.tsv lists the links of document {doc_id!r} apart or out of the order of report.json; "
+            "keep the run's aligned.tsv as it was written"
+        )
+    yield rows[position], links
+    return position + 1
+
+
+def regenerate(run_dir: Path) -> list[Path]:
+    """``pipeline report RUN_DIR``: rewrite ``report.json`` and ``report.html`` of a finished run from
+    ``aligned.tsv``, ``manifest.json`` and the old ``report.json``, one document at a time."""
+    from pipeline.export.html_report import ReportPage
+
     if not run_dir.is_dir():
         raise InputError(f"{run_dir}: no such run folder")
     manifest_path = run_dir / "manifest.json"
@@ -431,19 +628,35 @@ def rebuild(run_dir: Path) -> tuple[dict[str, Any], list[ReportLink]]:
     if manifest is None:
         raise InputError(f"{manifest_path} not found: {run_dir} is not a finished run (pipeline run writes it last)")
     scorer = _scorer_from_manifest(manifest_path, manifest)
-    links = links_from_tsv(run_dir / "aligned.tsv")
+    settings: ExportSection = _section(manifest_path, manifest, "export", ExportSection)
+    tsv = run_dir / "aligned.tsv"
     old = _read_json(run_dir / "report.json")
-    facts = _facts_from_report(old) if old is not None else _derived_facts(run_dir.name, links)
-    known = {d["id"] for d in facts.documents}
-    for doc_id in dict.fromkeys(lk.doc_id for lk in links):
-        if doc_id not in known:
-            raise InputError(f"{run_dir / 'aligned.tsv'}: document {doc_id!r} is not in {run_dir / 'report.json'}")
-    scores = score_links(links, scorer)
-    links = with_scores(links, scores)
-    return assemble(facts, links, scores), links
+    facts = _facts_from_report(old) if old is not None else _derived_facts(run_dir.name, iter_links_from_tsv(tsv))
+    review = settings.review_max_links if "review" in settings.formats else None
+    page = ReportPage(settings.report_max_links, run_dir)
+    builder = ReportBuilder(settings.report_max_links, page, review)
+    try:
+        totals = scorer.totals()
+        batch: list[tuple[dict[str, Any], list[ReportLink]]] = []
+        for item in _documents_with_links(facts, iter_links_from_tsv(tsv), tsv, run_dir / "report.json"):
+            batch.append(item)
+            if sum(len(links) for _, links in batch) >= _SCORE_BATCH:
+                _score_batch(batch, scorer, builder, totals)
+                batch = []
+        _score_batch(batch, scorer, builder, totals)
+        report = builder.report(facts, totals.result())
+    except BaseException:
+        builder.discard()
+        raise
+    return builder.write(run_dir, report)
 
 
-def regenerate(run_dir: Path) -> list[Path]:
-    """``pipeline report RUN_DIR``: rewrite ``report.json`` and ``report.html`` of a finished run."""
-    report, links = rebuild(run_dir)
-    return write_reports(run_dir, report, links)
+def _score_batch(
+    batch: Sequence[tuple[dict[str, Any], list[ReportLink]]], scorer: Scorer, builder: ReportBuilder, totals: Any
+) -> None:
+    """Score some documents' links again from their texts and give them to the report."""
+    scored = scorer.score_documents([document_links(row["id"], links) for row, links in batch])
+    for (row, links), doc in zip(batch, scored, strict=True):
+        links = [replace(lk, chrf=c, bleu=b) for lk, c, b in zip(links, doc.chrf, doc.bleu, strict=True)]
+        builder.add_document(row, links, doc.scores)
+        totals.add(doc)

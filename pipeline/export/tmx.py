@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.export.corpus import CorpusExporter, Pair, Selection
-from pipeline.io import atomic_write_text
+from pipeline.config import ExportSection
+from pipeline.export.base import Sink
+from pipeline.export.corpus import CorpusExporter, Pair
+from pipeline.io import AtomicFile
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
@@ -73,17 +75,35 @@ def translation_unit(pair: Pair) -> str:
     return "\n".join(lines)
 
 
+def _opening(created: datetime) -> list[str]:
+    return ['<?xml version="1.0" encoding="UTF-8"?>', '<tmx version="1.4">', f"  {_header(created)}", "  <body>"]
+
+
+_CLOSING = ["  </body>", "</tmx>", ""]
+
+
 def format_tmx(pairs: list[Pair], created: datetime) -> str:
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<tmx version="1.4">', f"  {_header(created)}", "  <body>"]
-    parts += [translation_unit(p) for p in pairs]
-    parts += ["  </body>", "</tmx>", ""]
-    return "\n".join(parts)
+    return "\n".join([*_opening(created), *(translation_unit(p) for p in pairs), *_CLOSING])
+
+
+class TmxSink(Sink):
+    def __init__(self, path: Path, created: datetime) -> None:
+        self.file = AtomicFile(path)
+        self.file.write("\n".join(_opening(created)))
+
+    def add_pair(self, pair: Pair) -> None:
+        self.file.write("\n" + translation_unit(pair))
+
+    def close(self) -> list[Path]:
+        self.file.write("\n" + "\n".join(_CLOSING))
+        return [self.file.commit()]
+
+    def discard(self) -> None:
+        self.file.discard()
 
 
 class TmxExporter(CorpusExporter):
     filename = "corpus.tmx"
 
-    def write(self, selection: Selection, run_dir: Path) -> list[Path]:
-        path = run_dir / self.filename
-        atomic_write_text(path, format_tmx(selection.pairs, datetime.now(UTC)))
-        return [path]
+    def open(self, run_dir: Path, settings: ExportSection | None = None) -> Sink:
+        return TmxSink(run_dir / self.filename, datetime.now(UTC))

@@ -19,11 +19,16 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from pipeline.config import ExportSection
 from pipeline.errors import InputError
-from pipeline.export.base import Exporter
-from pipeline.io import atomic_write_text
+from pipeline.export.base import Exporter, Sink, Verdict
+from pipeline.io import AtomicFile
 from pipeline.records import AlignedDocument, ScoreResult
+
+if TYPE_CHECKING:
+    from pipeline.export.corpus import LinkRow
 
 #: What the run knows about a link, in this order.
 LINK_COLUMNS = (
@@ -67,23 +72,28 @@ def unescape(text: str) -> str:
     return "".join(out)
 
 
+def tsv_writer(handle: Any) -> Any:
+    """A ``csv.writer`` with the TSV's dialect; rows go through :func:`escape` first."""
+    return csv.writer(handle, delimiter="\t", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+
+
 def format_tsv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer = tsv_writer(buffer)
     writer.writerow(header)
     for row in rows:
         writer.writerow([escape(field) for field in row])
     return buffer.getvalue()
 
 
-def _allow_long_fields() -> None:
+def allow_long_fields() -> None:
     """The csv module refuses fields over 131,072 characters by default; a text may be longer."""
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
 
 
 def read_tsv(path: Path) -> tuple[list[str], list[list[str]]]:
     """Header and unescaped rows of a TSV written by :func:`format_tsv`."""
-    _allow_long_fields()
+    allow_long_fields()
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quotechar='"')
         header = next(reader, [])
@@ -106,7 +116,7 @@ def numbered_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(f"{path}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
-    _allow_long_fields()
+    allow_long_fields()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
     start = 1
     try:
@@ -125,32 +135,59 @@ def _number(value: float | None, digits: int) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def link_rows(docs: Sequence[AlignedDocument], scores: ScoreResult) -> Iterable[list[str]]:
+def document_fields(
+    doc: AlignedDocument, chrf: Sequence[float | None], bleu: Sequence[float | None]
+) -> list[list[str]]:
+    """The :data:`LINK_COLUMNS` fields of one document's links (``chrf[i]``, ``bleu[i]``: link ``i``'s scores)."""
+    return [
+        [
+            doc.id,
+            str(link.index),
+            _ids(link.src),
+            _ids(link.ref),
+            doc.source_text(link),
+            doc.translation_text(link),
+            doc.reference_text(link),
+            link.type,
+            _number(link.score, 4),
+            _number(c, 2),
+            _number(b, 2),
+            ",".join(doc.translation_flags(link)),
+        ]
+        for link, c, b in zip(doc.links, chrf, bleu, strict=True)
+    ]
+
+
+def link_rows(docs: Iterable[AlignedDocument], scores: ScoreResult) -> Iterable[list[str]]:
     """The :data:`LINK_COLUMNS` fields of every link, as the TSV holds them (numbers rounded)."""
     for doc in docs:
-        for link in doc.links:
-            key = (doc.id, link.index)
-            yield [
-                doc.id,
-                str(link.index),
-                _ids(link.src),
-                _ids(link.ref),
-                doc.source_text(link),
-                doc.translation_text(link),
-                doc.reference_text(link),
-                link.type,
-                _number(link.score, 4),
-                _number(scores.link_chrf.get(key), 2),
-                _number(scores.link_bleu.get(key), 2),
-                ",".join(doc.translation_flags(link)),
-            ]
+        keys = [(doc.id, link.index) for link in doc.links]
+        yield from document_fields(
+            doc, [scores.link_chrf.get(k) for k in keys], [scores.link_bleu.get(k) for k in keys]
+        )
+
+
+class TsvSink(Sink):
+    """Writes the rows as they come, review columns empty."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = AtomicFile(path)
+        self.writer = tsv_writer(self.file.handle)
+        self.writer.writerow(COLUMNS)
+        self.empty_review = [""] * len(REVIEW_COLUMNS)
+
+    def add_link(self, row: LinkRow, verdict: Verdict) -> None:
+        self.writer.writerow([escape(field) for field in row.fields] + self.empty_review)
+
+    def close(self) -> list[Path]:
+        return [self.file.commit()]
+
+    def discard(self) -> None:
+        self.file.discard()
 
 
 class TsvExporter(Exporter):
     filename = "aligned.tsv"
 
-    def export(self, docs: Sequence[AlignedDocument], scores: ScoreResult, run_dir: Path) -> list[Path]:
-        path = run_dir / self.filename
-        empty_review = [""] * len(REVIEW_COLUMNS)
-        atomic_write_text(path, format_tsv(COLUMNS, (row + empty_review for row in link_rows(docs, scores))))
-        return [path]
+    def open(self, run_dir: Path, settings: ExportSection | None = None) -> Sink:
+        return TsvSink(run_dir / self.filename)

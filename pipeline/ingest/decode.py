@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,3 +139,117 @@ def _clean(decoded: Decoded, path: Path) -> Decoded:
         decoded.notes.append(f"{path}: removed {invisible} zero-width characters")
     decoded.text = text
     return decoded
+
+
+# ---------------------------------------------------------------------------------------------
+# reading a large file line by line
+
+#: Bytes read at a time when a file is streamed.
+_STREAM_CHUNK = 1 << 20
+#: The control characters (Unicode category Cc: U+0000-U+001F, U+007F-U+009F) that cleaning removes.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class _Scan:
+    """What a first pass over a file found: its codec, and what cleaning will change (for the notes)."""
+
+    codec: str
+    strip_bom: bool
+    characters: int = 0
+    controls: int = 0
+    nul: int = 0
+    invisible: int = 0
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        yield from iter(lambda: handle.read(_STREAM_CHUNK), b"")
+
+
+def _codec(head: bytes, encoding: str) -> tuple[str, bool] | None:
+    """The codec a file is read with and whether one leading U+FEFF is dropped, as :func:`_decode` decides;
+    None for ``auto`` without a byte order mark (UTF-8 or detection: the scan tells)."""
+    if encoding.lower() != "auto":
+        return encoding, True
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name, True
+    return None
+
+
+def _decoded_chunks(path: Path, codec: str, strip_bom: bool) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    first = True
+    for chunk in _chunks(path):
+        text = decoder.decode(chunk)
+        if first and text:
+            text, first = (text.removeprefix("\ufeff") if strip_bom else text), False
+        yield text
+    yield decoder.decode(b"", final=True)
+
+
+def _scan(path: Path, encoding: str) -> _Scan | None:
+    """Decode the whole file once, a chunk at a time, counting what cleaning removes. None when the file
+    must be decoded whole instead: it needs detection, or it does not decode (the whole-file path then
+    says where, or detects its encoding)."""
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    kind = _binary_kind(head)
+    if kind:
+        raise InputError(f"{path}: not a text file, it is {kind}")
+    chosen = _codec(head, encoding)
+    if chosen is None:
+        size = path.stat().st_size
+        if sum(chunk.count(b"\x00") for chunk in _chunks(path)) > size // 10:
+            return None  # UTF-16/32 without a byte order mark: detection reads the whole file
+        chosen = ("utf-8", False)
+    scan = _Scan(*chosen)
+    try:
+        for text in _decoded_chunks(path, scan.codec, scan.strip_bom):
+            text = _LINE_BREAKS.sub("\n", text)
+            scan.characters += len(text)
+            scan.controls += len(_CONTROLS.findall(text))
+            scan.nul += text.count("\x00")
+            scan.invisible += len(_INVISIBLE.findall(text))
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return scan
+
+
+def _notes(scan: _Scan, path: Path) -> list[str]:
+    """The notes :func:`_clean` writes, from the counts of the scan."""
+    notes = []
+    if scan.controls:
+        if scan.nul > scan.characters // 10:
+            raise InputError(f"{path}: not a text file ({scan.nul} NUL characters); convert it to UTF-8 text first")
+        notes.append(f"{path}: removed {scan.controls} control characters (NUL and the like)")
+    if scan.invisible:
+        notes.append(f"{path}: removed {scan.invisible} zero-width characters")
+    return notes
+
+
+def _clean_chunk(text: str) -> str:
+    """What :func:`_clean` does to a text, done to a piece of it (every step works character by character)."""
+    return _INVISIBLE.sub("", _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text)))
+
+
+def stream_lines(path: Path, encoding: str) -> tuple[list[str], Iterator[str]] | None:
+    """The lines of a text file (split at ``\\n``) as ``decode(...).text.split("\\n")`` gives them, decoded and
+    cleaned a chunk at a time, with the notes :func:`decode` would write: a file of any size is read in
+    bounded memory. The file is read twice (the notes come first). None when the file has to be decoded
+    whole: its encoding must be detected, or it does not decode (then :func:`decode` says where)."""
+    scan = _scan(path, encoding)
+    if scan is None:
+        return None
+    notes = _notes(scan, path)
+
+    def lines() -> Iterator[str]:
+        rest = ""
+        for text in _decoded_chunks(path, scan.codec, scan.strip_bom):
+            parts = (rest + _clean_chunk(text)).split("\n")
+            rest = parts.pop()
+            yield from parts
+        yield rest
+
+    return notes, lines()

@@ -1,4 +1,8 @@
-"""JSON Lines reader: ``{"id": ..., "zh": ..., "en": ...}`` one document a line; newlines split paragraphs."""
+"""JSON Lines reader: ``{"id": ..., "zh": ..., "en": ...}`` one document a line; newlines split paragraphs.
+
+The file is read a line at a time (:func:`pipeline.ingest.decode.stream_lines`), so a file of any size
+is read in bounded memory; only a file whose encoding must be detected is decoded whole.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import Any
 from pipeline.config import JsonlIngest
 from pipeline.errors import InputError
 from pipeline.ingest.base import Reader, paragraphs_from_text
+from pipeline.ingest.decode import stream_lines
 from pipeline.records import Document
 
 
@@ -36,7 +41,7 @@ class JsonlReader(Reader):
     def read(self) -> Iterator[Document]:
         path = self.settings.path
         seen: dict[str, int] = {}
-        for number, line in enumerate(self._text(path, self.settings.encoding).split("\n"), start=1):
+        for number, line in enumerate(self._lines(path), start=1):
             if not line.strip():
                 continue
             where = f"{path}, line {number}"
@@ -57,6 +62,16 @@ class JsonlReader(Reader):
                 source_path=f"{path}:{number}",
                 reference_path=f"{path}:{number}" if en is not None else None,
             )
+
+    def _lines(self, path: Path) -> Iterator[str]:
+        """The file's lines, read a chunk at a time (a file of any size is read in bounded memory), or
+        decoded whole when its encoding must be detected."""
+        streamed = stream_lines(path, self.settings.encoding)
+        if streamed is None:
+            return iter(self._text(path, self.settings.encoding).split("\n"))
+        notes, lines = streamed
+        self.warnings.extend(notes)
+        return lines
 
     @staticmethod
     def _parse(line: str, where: str) -> dict[str, Any]:

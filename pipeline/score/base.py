@@ -1,22 +1,47 @@
-"""What a scorer sees: the (translation, reference) text of every link that has both sides."""
+"""What a scorer sees: the (translation, reference) text of every link that has both sides.
+
+A run is scored document by document, shard by shard: :meth:`Scorer.score_documents` gives each
+document its sentence scores, its own corpus-level scores and the per-segment statistics of every
+metric (stored with the shard), and :meth:`Scorer.aggregate` sums the statistics of all documents
+into the run's corpus scores, reading them one document at a time. :meth:`Scorer.score` does both
+on documents in memory (tests), with the same numbers.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from pipeline.records import AlignedDocument, ScoreResult
+from pipeline.records import AlignedDocument, CorpusScores, DocumentScores, ScoreResult
 
 #: ``((doc_id, link index), hypothesis, reference)``
 ScorablePair = tuple[tuple[str, int], str, str]
 
 
-def scorable_pairs(docs: Sequence[AlignedDocument]) -> list[ScorablePair]:
-    """``((doc_id, link_index), hypothesis, reference)`` for links with a source and a reference side.
+@dataclass(frozen=True, slots=True)
+class DocumentLinks:
+    """One document's links as a scorer sees them: how many there are, and the scorable ones by position."""
 
-    Merged sentences are joined with a space, so a 2-1 link is scored as one segment: this is how
-    the link would appear in a parallel corpus.
-    """
+    id: str
+    links: int
+    #: ``(position in the document's links, hypothesis, reference)`` of links with both sides
+    pairs: tuple[tuple[int, str, str], ...]
+
+
+def document_links(doc: AlignedDocument) -> DocumentLinks:
+    """Merged sentences are joined with a space, so a 2-1 link is scored as one segment: this is how
+    the link would appear in a parallel corpus."""
+    pairs = tuple(
+        (position, doc.translation_text(link), doc.reference_text(link))
+        for position, link in enumerate(doc.links)
+        if link.src and link.ref
+    )
+    return DocumentLinks(doc.id, len(doc.links), pairs)
+
+
+def scorable_pairs(docs: Iterable[AlignedDocument]) -> list[ScorablePair]:
+    """``((doc_id, link_index), hypothesis, reference)`` for links with a source and a reference side."""
     pairs = []
     for doc in docs:
         for link in doc.links:
@@ -25,17 +50,84 @@ def scorable_pairs(docs: Sequence[AlignedDocument]) -> list[ScorablePair]:
     return pairs
 
 
-class Scorer(ABC):
-    """Scores links: a subclass implements :meth:`score_pairs`, which also serves ``pipeline report``,
-    where the links come back from ``aligned.tsv`` rather than from aligned documents."""
+def _group(
+    pairs: Sequence[ScorablePair], all_links: Sequence[tuple[str, int]]
+) -> tuple[list[DocumentLinks], list[list[int]]]:
+    """Pairs grouped by document in order of first appearance, and each document's link indices by position."""
+    positions: dict[str, dict[int, int]] = {}
 
-    def score(self, docs: Sequence[AlignedDocument]) -> ScoreResult:
-        keys = [(doc.id, link.index) for doc in docs for link in doc.links]
-        return self.score_pairs(scorable_pairs(docs), keys)
+    def position(doc_id: str, index: int) -> int:
+        own = positions.setdefault(doc_id, {})
+        return own.setdefault(index, len(own))
+
+    for doc_id, index in all_links:
+        position(doc_id, index)
+    by_doc: dict[str, list[tuple[int, str, str]]] = {doc_id: [] for doc_id in positions}
+    for (doc_id, index), hyp, ref in pairs:
+        by_doc.setdefault(doc_id, []).append((position(doc_id, index), hyp, ref))
+    groups = [DocumentLinks(doc_id, len(positions[doc_id]), tuple(own)) for doc_id, own in by_doc.items()]
+    return groups, [list(positions[doc_id]) for doc_id in by_doc]
+
+
+def merge(documents: Sequence[DocumentScores], keys: Sequence[Sequence[int]], corpus: CorpusScores) -> ScoreResult:
+    """One :class:`ScoreResult` holding every link's scores (``keys[d]``: link indices of document ``d``)."""
+    link_chrf: dict[tuple[str, int], float | None] = {}
+    link_bleu: dict[tuple[str, int], float | None] = {}
+    for doc, indices in zip(documents, keys, strict=True):
+        for index, chrf, bleu in zip(indices, doc.chrf, doc.bleu, strict=True):
+            link_chrf[(doc.id, index)] = chrf
+            link_bleu[(doc.id, index)] = bleu
+    return ScoreResult(
+        corpus=corpus.corpus,
+        link_chrf=link_chrf,
+        link_bleu=link_bleu,
+        scored_links=corpus.scored_links,
+        skipped_links=corpus.skipped_links,
+        documents={doc.id: doc.scores for doc in documents if doc.scores},
+    )
+
+
+class ScoreTotals(ABC):
+    """The corpus scores of documents given one at a time, in order."""
 
     @abstractmethod
-    def score_pairs(self, pairs: Sequence[ScorablePair], all_links: Sequence[tuple[str, int]]) -> ScoreResult:
-        """Score ``(key, hypothesis, reference)`` pairs; ``all_links`` also names the links that have none."""
+    def add(self, document: DocumentScores) -> None: ...
+
+    @abstractmethod
+    def result(self) -> CorpusScores: ...
+
+
+class Scorer(ABC):
+    """Scores links: a subclass implements :meth:`score_documents` and :meth:`totals`."""
+
+    @abstractmethod
+    def score_documents(self, documents: Sequence[DocumentLinks]) -> list[DocumentScores]:
+        """Sentence scores, document scores and per-segment statistics of each document (a shard at a time)."""
+
+    @abstractmethod
+    def totals(self) -> ScoreTotals:
+        """An empty sum of documents' scores."""
+
+    def aggregate(self, documents: Iterable[DocumentScores]) -> CorpusScores:
+        """The corpus scores of all documents, read once, in order."""
+        totals = self.totals()
+        for document in documents:
+            totals.add(document)
+        return totals.result()
 
     @abstractmethod
     def signature(self) -> str: ...
+
+    def score(self, docs: Sequence[AlignedDocument]) -> ScoreResult:
+        """Every score of documents held in memory."""
+        groups = [document_links(doc) for doc in docs]
+        scored = self.score_documents(groups)
+        keys = [[link.index for link in doc.links] for doc in docs]
+        return merge(scored, keys, self.aggregate(scored))
+
+    def score_pairs(self, pairs: Sequence[ScorablePair], all_links: Sequence[tuple[str, int]]) -> ScoreResult:
+        """Score ``(key, hypothesis, reference)`` pairs; ``all_links`` also names the links that have none
+        (``pipeline report``, where the links come back from ``aligned.tsv``)."""
+        groups, keys = _group(pairs, all_links)
+        scored = self.score_documents(groups)
+        return merge(scored, keys, self.aggregate(scored))

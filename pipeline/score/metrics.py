@@ -55,6 +55,14 @@ def build_metric(name: str, settings: SacrebleuSettings, references: Sequence[Se
     raise ValueError(f"unknown metric {name!r}; valid names: bleu, chrf, chrf++, ter")
 
 
+def metric_for_statistics(name: str, settings: SacrebleuSettings, nrefs: int = 1) -> Metric:
+    """A metric that computes scores from statistics extracted elsewhere (with ``nrefs`` references each),
+    so that its signature says ``nrefs`` as the extracting metric's does."""
+    metric = build_metric(name, settings)
+    metric.num_refs = nrefs
+    return metric
+
+
 def bootstrap_seed() -> tuple[str, int | None]:
     """sacrebleu's seed: ``SACREBLEU_SEED`` (default 12345; ``none`` draws fresh entropy)."""
     seed = os.environ.get("SACREBLEU_SEED", "12345")
@@ -76,14 +84,25 @@ def check_references(references: Sequence[Sequence[str]], n_segments: int | None
 class Statistics:
     """One metric's statistics of one system: ``rows[i]`` belongs to segment ``i``.
 
+    ``rows`` is a list of sacrebleu's per-segment lists, or (for a run summed document by document)
+    an ``(n_segments, n_statistics)`` float32 array, which is what the bootstrap resamples anyway,
+    with ``totals`` the exact sum of the segments (sacrebleu's ``sum_of_lists``, in segment order).
+
     Bootstrap resamples are kept once computed: the confidence interval and the paired bootstrap
     test draw the same resamples (same seed), so they share them.
     """
 
     name: str
     metric: Metric
-    rows: list[list[Any]]
+    rows: Any
+    totals: list[Any] | None = None
     _resamples: dict[tuple[int, int | None], list[Score]] = field(default_factory=dict, repr=False)
+
+    def aggregate(self) -> Score:
+        """The score of all segments together (sacrebleu's ``_aggregate_and_compute``)."""
+        if self.totals is not None:
+            return self.metric._compute_score_from_stats(self.totals)
+        return self.metric._aggregate_and_compute(self.rows)
 
     def resampled(self, n_samples: int) -> list[Score]:
         """Scores of ``n_samples`` bootstrap resamples, drawn as sacrebleu draws them."""
@@ -94,12 +113,24 @@ class Statistics:
         return self._resamples[key]
 
 
+def add_rows(totals: list[Any] | None, rows: Sequence[Sequence[Any]]) -> list[Any] | None:
+    """``totals`` plus every row, added one row at a time in order, as sacrebleu's ``sum_of_lists`` adds
+    them (the same additions, so float statistics such as TER's sum to the same bits)."""
+    for row in rows:
+        if totals is None:
+            totals = list(row)
+            continue
+        for i, value in enumerate(row):
+            totals[i] += value
+    return totals
+
+
 def _bootstrap(stats: Statistics, n_samples: int, seed: int | None) -> list[Score]:
     """sacrebleu's ``_bootstrap_resample``, summed chunk by chunk instead of all at once."""
     import numpy as np
 
-    rows = np.array(stats.rows, dtype="float32")  # sacrebleu's dtype, so sums round alike
-    n_segments = len(stats.rows)
+    rows = np.asarray(stats.rows, dtype="float32")  # sacrebleu's dtype, so sums round alike
+    n_segments = len(rows)
     per_sample = max(1, rows.size * 4)
     chunk = max(1, min(n_samples, _CHUNK_BYTES // per_sample))
     rng = np.random.default_rng(seed)
@@ -146,21 +177,25 @@ class CorpusScorer:
         out: dict[str, tuple[MetricScore, ...]] = {}
         for key, indices in groups.items():
             if indices:
-                out[key] = tuple(_plain_score(s, [s.rows[i] for i in indices]) for s in stats)
+                out[key] = tuple(plain_score(s.name, s.metric, [s.rows[i] for i in indices]) for s in stats)
         return out
 
 
-def _plain_score(stats: Statistics, rows: list[list[Any]]) -> MetricScore:
-    score = stats.metric._aggregate_and_compute(rows)
-    signature = str(stats.metric.get_signature())
-    return MetricScore(stats.name, float(score.score), signature, score.format(signature=signature))
+def plain_score(name: str, metric: Metric, rows: Sequence[Sequence[Any]]) -> MetricScore:
+    """The score of some segments' statistics together, without an interval."""
+    return _scored(name, metric, metric._aggregate_and_compute(rows))
+
+
+def _scored(name: str, metric: Metric, score: Score) -> MetricScore:
+    signature = str(metric.get_signature())
+    return MetricScore(name, float(score.score), signature, score.format(signature=signature))
 
 
 def corpus_score(stats: Statistics, bootstrap: int = 0) -> MetricScore:
     """The corpus score, as ``metric.corpus_score(..., n_bootstrap=bootstrap)`` gives it."""
     if bootstrap < 2:
-        return _plain_score(stats, stats.rows)
-    score = stats.metric._aggregate_and_compute(stats.rows)
+        return _scored(stats.name, stats.metric, stats.aggregate())
+    score = stats.aggregate()
     resampled = stats.resampled(bootstrap)
     score.estimate_ci(resampled)  # sacrebleu's own mean and half-width, as ``corpus_score`` sets them
     ordered = sorted(float(s.score) for s in resampled)
@@ -198,6 +233,12 @@ class SentenceScorer:
         refs = [list(stream) for stream in references]
         chrf = self.chrf._extract_corpus_statistics(list(hypotheses), refs)
         bleu = self.bleu._extract_corpus_statistics(list(hypotheses), refs)
+        return self.from_statistics(chrf, bleu)
+
+    def from_statistics(self, chrf: Sequence[Any], bleu: Sequence[Any]) -> list[tuple[float, float]]:
+        """The same scores from per-segment statistics already extracted: chrF's are those of corpus chrF
+        with the same ``lowercase``, BLEU's those of corpus BLEU with the same ``tokenize`` and ``lowercase``
+        (effective order changes only how a score is computed from them)."""
         return [
             (
                 round(self.chrf._aggregate_and_compute([c]).score, 2),
