@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.ingest.decode import Decoded, decode
@@ -44,6 +46,17 @@ def read_text_file(path: Path, encoding: str, clean: bool = True) -> Decoded:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     return decode(data, encoding, path, clean=clean)
+
+
+def parse_json_object(line: str, where: str, expected: str) -> dict[str, Any]:
+    """One JSON Lines record; ``where`` names the file and line, ``expected`` the object the file should hold."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected {expected}")
+    return record
 
 
 def read_lines(path: Path, encoding: str = "utf-8") -> list[str]:

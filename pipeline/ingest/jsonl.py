@@ -6,14 +6,13 @@ is read in bounded memory; only a file whose encoding must be detected is decode
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import JsonlIngest
 from pipeline.errors import InputError
-from pipeline.ingest.base import Reader, paragraphs_from_text
+from pipeline.ingest.base import Reader, paragraphs_from_text, parse_json_object
 from pipeline.ingest.decode import stream_lines
 from pipeline.records import Document
 
@@ -45,7 +44,7 @@ class JsonlReader(Reader):
             if not line.strip():
                 continue
             where = f"{path}, line {number}"
-            record = self._parse(line, where)
+            record = parse_json_object(line, where, 'an object {"id": ..., "zh": ..., "en": ...}')
             doc_id = _field(record, "id", where, required=True) or ""
             if doc_id in seen:
                 raise InputError(f"{where}: document id {doc_id!r} already used on line {seen[doc_id]}")
@@ -72,16 +71,6 @@ class JsonlReader(Reader):
         notes, lines = streamed
         self.warnings.extend(notes)
         return lines
-
-    @staticmethod
-    def _parse(line: str, where: str) -> dict[str, Any]:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(record, dict):
-            raise InputError(f'{where}: expected an object {{"id": ..., "zh": ..., "en": ...}}')
-        return record
 
     def signature(self) -> str:
         return f"jsonl|encoding:{self.settings.encoding}"

@@ -13,14 +13,13 @@ first translation; the report says how many such sources there were.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import PrecomputedSettings
 from pipeline.errors import ConfigError, InputError
-from pipeline.ingest.base import read_lines, read_text_file
+from pipeline.ingest.base import parse_json_object, read_lines, read_text_file
 from pipeline.io import sha256_file
 from pipeline.translate.base import Translator
 
@@ -67,12 +66,7 @@ def jsonl_entries(path: Path, source_field: str, translation_field: str, encodin
         if not line.strip():
             continue
         where = f"{path}, line {number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(record, dict):
-            raise InputError(f"{where}: expected an object with keys {source_field!r} and {translation_field!r}")
+        record = parse_json_object(line, where, f"an object with keys {source_field!r} and {translation_field!r}")
         sources = _field(record, source_field, where).split("\n")
         translations = _field(record, translation_field, where).split("\n")
         if len(sources) != len(translations):
