@@ -12,6 +12,8 @@ code, :mod:`pipeline.align.evaluate`), the measure the published results use (Ga
     python benchmarks/align_mac.py --confidence    # reliability of the links' confidences
     python benchmarks/align_mac.py --embedding minilm [--ablation | --sweep | --loo | --confidence]
                                                    # the same with the sentence encoder on (pip install '.[embed]')
+    python benchmarks/align_mac.py --embedding minilm --static-tokens [--set ...]
+                                                   # an experiment: static token vectors instead of the encoder's
 
 Reads ../shared/data/mac-dev; exits with a message when it is absent.
 """
@@ -172,6 +174,50 @@ def confidence() -> None:
             print(f"| {low:.2f}-{min(high, 1.0):.2f} | {len(inside)} | {mean:.2f} | {share:.2f} |")
 
 
+def use_static_tokens(choice: str) -> None:
+    """Replace the encoder's forward pass by static token vectors (an experiment, not a backend).
+
+    As model2vec distils a static model: every vocabulary token is encoded alone (``[CLS] token
+    [SEP]``) once, and its output vector stands for it in every sentence; a sentence's vector is
+    the mean of its tokens'. Aligning then costs no forward pass per sentence: does token
+    matching keep its gain without context?
+    """
+    import numpy as np
+    import torch
+
+    from pipeline.align.embed import Encoding, SentenceEncoder, resolve
+
+    torch.set_num_threads(1)
+    encoder = SentenceEncoder(resolve(choice))
+    encoder.load()
+    tokenizer, model = encoder._tokenizer, encoder._model
+    started = time.perf_counter()
+    ids = torch.arange(tokenizer.vocab_size)
+    rows = []
+    with torch.inference_mode():
+        for start in range(0, len(ids), 1024):
+            chunk = ids[start : start + 1024]
+            cls, sep = torch.full_like(chunk, tokenizer.cls_token_id), torch.full_like(chunk, tokenizer.sep_token_id)
+            inputs = torch.stack([cls, chunk, sep], 1)
+            rows.append(model(input_ids=inputs, attention_mask=torch.ones_like(inputs)).last_hidden_state[:, 1].numpy())
+    table = np.concatenate(rows)
+    table /= np.linalg.norm(table, axis=1, keepdims=True)
+    print(f"static vectors of {len(table)} tokens in {time.perf_counter() - started:.1f} s (not counted below)")
+
+    def forward(self: SentenceEncoder, texts: list[str]) -> list[Encoding]:
+        out = []
+        for token_ids in tokenizer(texts, truncation=True, max_length=256, add_special_tokens=False)["input_ids"]:
+            token_ids = np.asarray(token_ids or [tokenizer.unk_token_id], dtype=np.int64)
+            vectors = table[token_ids]
+            mean = vectors.mean(0)
+            sentence = (mean / (np.linalg.norm(mean) + 1e-9)).astype(np.float32)
+            out.append(Encoding(sentence, vectors.astype(np.float16), token_ids))
+        return out
+
+    SentenceEncoder._forward = forward  # type: ignore[method-assign]
+    SentenceEncoder.load = lambda self: None  # type: ignore[method-assign]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--aligner", default="dp")
@@ -181,7 +227,16 @@ def main() -> int:
     parser.add_argument("--loo", action="store_true", help="tune on five chapters, test on the sixth")
     parser.add_argument("--confidence", action="store_true", help="how well confidences separate right links")
     parser.add_argument("--embedding", metavar="MODEL", help="turn the sentence encoder on (align.embedding_model)")
+    parser.add_argument(
+        "--static-tokens",
+        action="store_true",
+        help="with --embedding: static token vectors distilled from the encoder instead of a forward pass per sentence",
+    )
     args = parser.parse_args()
+    if args.static_tokens:
+        if not args.embedding:
+            parser.error("--static-tokens needs --embedding")
+        use_static_tokens(args.embedding)
     if args.embedding:
         BASE.append(f"embedding_model={args.embedding}")
     if not MAC.is_dir():
