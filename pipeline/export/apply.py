@@ -30,7 +30,16 @@ from typing import Any
 from pipeline import config as config_module
 from pipeline.config import Config
 from pipeline.errors import InputError
-from pipeline.export.corpus import NO_DECISION, CorpusExporter, Decision, LinkKey, LinkRow, Selection, select_pairs
+from pipeline.export.corpus import (
+    NO_DECISION,
+    CorpusExporter,
+    Decision,
+    LinkKey,
+    LinkRow,
+    Selection,
+    read_link_rows,
+    select_pairs,
+)
 from pipeline.export.review import FILENAME as REVIEW_PAGE
 from pipeline.export.review import write_review_page
 from pipeline.export.tsv import COLUMNS, LINK_COLUMNS, STATUSES, format_tsv, numbered_records
@@ -108,20 +117,6 @@ def _check_unchanged(path: Path, manifest: Mapping[str, Any]) -> None:
         )
 
 
-def _run_rows(path: Path) -> list[LinkRow]:
-    records = numbered_records(path)
-    _, header = next(records, (1, []))
-    if tuple(header[: len(LINK_COLUMNS)]) != LINK_COLUMNS:
-        raise InputError(f"{path}:1: not an aligned TSV written by this pipeline (unexpected header)")
-    rows = []
-    for line, fields in records:
-        try:
-            rows.append(LinkRow.from_fields(fields[: len(LINK_COLUMNS)]))
-        except ValueError as exc:
-            raise InputError(f"{path}:{line}: {exc}") from None
-    return rows
-
-
 def load_run(run_dir: Path) -> Run:
     """Read a run folder's manifest, config and ``aligned.tsv``."""
     manifest = _read_manifest(run_dir)
@@ -130,7 +125,7 @@ def load_run(run_dir: Path) -> Run:
     if not aligned.is_file():
         raise InputError(f"{aligned}: not found; reviews need the run's aligned TSV (export -> formats: [tsv, ...])")
     _check_unchanged(aligned, manifest)
-    return Run(run_dir, manifest, config, _run_rows(aligned))
+    return Run(run_dir, manifest, config, list(read_link_rows(aligned)))
 
 
 # ---------------------------------------------------------------------------------------------

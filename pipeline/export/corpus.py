@@ -15,16 +15,17 @@ every pair of the link; ``accept`` and ``fix`` keep a pair that a filter would d
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import ExportSection
+from pipeline.errors import InputError
 from pipeline.export.base import Exporter, Sink
 from pipeline.export.digests import DigestSet
 from pipeline.export.filters import FILTERS, Candidate, PairFilter
-from pipeline.export.tsv import LINK_COLUMNS, link_rows
+from pipeline.export.tsv import LINK_COLUMNS, format_number, link_rows, numbered_records
 from pipeline.records import AlignedDocument, ScoreResult
 
 LinkKey = tuple[str, int]
@@ -39,11 +40,24 @@ def one_line(text: str) -> str:
 
 
 def _ids(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split(",")) if text else ()
+    try:
+        return tuple(int(part) for part in text.split(",")) if text else ()
+    except ValueError:
+        raise ValueError("is not a comma-separated list of sentence numbers") from None
 
 
 def _number(text: str) -> float | None:
-    return float(text) if text else None
+    try:
+        return float(text) if text else None
+    except ValueError:
+        raise ValueError("is not a number") from None
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("is not a number") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +89,13 @@ class LinkRow:
 
     @classmethod
     def from_fields(cls, fields: Sequence[str]) -> LinkRow:
-        """Parse the :data:`LINK_COLUMNS` fields; ``ValueError`` says which one is malformed."""
+        """Parse the :data:`LINK_COLUMNS` fields; ``ValueError`` says which one is malformed and why."""
         if len(fields) != len(LINK_COLUMNS):
             raise ValueError(f"expected {len(LINK_COLUMNS)} link fields, found {len(fields)}")
         values = dict(zip(LINK_COLUMNS, fields, strict=True))
         parsed: dict[str, Any] = {}
         for column, parse in (
-            ("link_id", int),
+            ("link_id", _integer),
             ("src_ids", _ids),
             ("ref_ids", _ids),
             ("align_score", _number),
@@ -90,8 +104,8 @@ class LinkRow:
         ):
             try:
                 parsed[column] = parse(values[column])
-            except ValueError:
-                raise ValueError(f"{column} {values[column]!r} is not a valid value") from None
+            except ValueError as exc:
+                raise ValueError(f"{column}: {values[column]!r} {exc}") from None
         return cls(
             doc_id=values["doc_id"],
             zh=values["zh"],
@@ -102,6 +116,34 @@ class LinkRow:
             fields=tuple(fields),
             **parsed,
         )
+
+    def with_scores(self, chrf: float | None, bleu: float | None) -> LinkRow:
+        """The row with sentence scores computed again (``pipeline report``), rounded as the TSV writes them."""
+        fields = list(self.fields)
+        fields[_CHRF], fields[_BLEU] = format_number(chrf, 2), format_number(bleu, 2)
+        return LinkRow.from_fields(fields)
+
+
+_CHRF, _BLEU = LINK_COLUMNS.index("chrf"), LINK_COLUMNS.index("bleu")
+
+
+def read_link_rows(path: Path) -> Iterator[LinkRow]:
+    """The links of a run's ``aligned.tsv`` (review columns after them are ignored), read one record at a
+    time; a foreign header or a malformed field raises :class:`InputError` with the file and line."""
+    records = numbered_records(path)
+    _, header = next(records, (1, []))
+    if tuple(header[: len(LINK_COLUMNS)]) != LINK_COLUMNS:
+        raise InputError(
+            f"{path}:1: not an aligned TSV written by this pipeline: its columns must start with "
+            f"{', '.join(LINK_COLUMNS)}"
+        )
+    for line, fields in records:
+        if len(fields) < len(LINK_COLUMNS):
+            raise InputError(f"{path}:{line}: {len(fields)} fields, a link has {len(LINK_COLUMNS)}")
+        try:
+            yield LinkRow.from_fields(fields[: len(LINK_COLUMNS)])
+        except ValueError as exc:
+            raise InputError(f"{path}:{line}: {exc}") from None
 
 
 def rows_from_docs(docs: Sequence[AlignedDocument], scores: ScoreResult) -> list[LinkRow]:

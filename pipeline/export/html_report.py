@@ -27,7 +27,8 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.export import plots
-from pipeline.export.report import DEFAULT_MAX_LINKS, SCATTER_POINTS, ReportLink
+from pipeline.export.corpus import LinkRow
+from pipeline.export.report import DEFAULT_MAX_LINKS, SCATTER_POINTS
 from pipeline.io import spill_file
 
 #: How the report names each metric.
@@ -194,13 +195,13 @@ def _link_header(with_doc: bool) -> list[tuple[str, bool]]:
     return header
 
 
-def _link_row(lk: ReportLink, with_doc: bool) -> str:
+def _link_row(lk: LinkRow, with_doc: bool) -> str:
     low = lk.align_score is not None and lk.align_score < 0.5
     confidence = _number(lk.align_score, 3)
     row = [(esc(lk.doc_id), False)] if with_doc else []
     row += [
         (esc(lk.link_id), True),
-        (esc(lk.type), False),
+        (esc(lk.link_type), False),
         (f'<span class="low">{confidence}</span>' if low else confidence, True),
         (_number(lk.chrf), True),
         (_number(lk.bleu), True),
@@ -221,7 +222,7 @@ def _table_head(header: Sequence[tuple[str, bool]]) -> str:
 _TABLE_END = "</tbody></table>"
 
 
-def _link_table(links: Sequence[ReportLink], with_doc: bool) -> str:
+def _link_table(links: Sequence[LinkRow], with_doc: bool) -> str:
     return _table_head(_link_header(with_doc)) + "".join(_link_row(lk, with_doc) for lk in links) + _TABLE_END
 
 
@@ -297,7 +298,7 @@ class ReportPage:
         self._documents = spill_file(spill_dir)
         self._index = 0
 
-    def add_document(self, doc_id: str, scores: Mapping[str, float], links: Sequence[ReportLink]) -> None:
+    def add_document(self, doc_id: str, scores: Mapping[str, float], links: Sequence[LinkRow]) -> None:
         for lk in links:
             if lk.chrf is not None:
                 self._chrf.append(lk.chrf)
@@ -321,7 +322,7 @@ class ReportPage:
         self._chrf = []
 
     def _details(
-        self, doc_id: str, scores: Mapping[str, float], links: Sequence[ReportLink], listed: Sequence[ReportLink]
+        self, doc_id: str, scores: Mapping[str, float], links: Sequence[LinkRow], listed: Sequence[LinkRow]
     ) -> str:
         summary = ", ".join(f"{METRIC_LABELS.get(m, m)} {v:.2f}" for m, v in scores.items())
         n = len(links)
@@ -394,16 +395,16 @@ def _copy(spill: Any, handle: Any) -> None:
     shutil.copyfileobj(spill, handle)
 
 
-def feed_page(page: ReportPage, report: Mapping[str, Any], links: Sequence[ReportLink]) -> None:
+def feed_page(page: ReportPage, report: Mapping[str, Any], links: Sequence[LinkRow]) -> None:
     """Give the page every document of ``report`` with its links (links held in memory)."""
-    by_doc: dict[str, list[ReportLink]] = {}
+    by_doc: dict[str, list[LinkRow]] = {}
     for lk in links:
         by_doc.setdefault(lk.doc_id, []).append(lk)
     for doc in report["documents"]:
         page.add_document(doc["id"], doc.get("scores") or {}, by_doc.get(doc["id"], []))
 
 
-def render_html(report: Mapping[str, Any], links: Sequence[ReportLink], max_links: int = DEFAULT_MAX_LINKS) -> str:
+def render_html(report: Mapping[str, Any], links: Sequence[LinkRow], max_links: int = DEFAULT_MAX_LINKS) -> str:
     """The whole page for a report and its links, held in memory."""
     page = ReportPage(max_links)
     feed_page(page, report, links)

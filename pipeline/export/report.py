@@ -1,6 +1,6 @@
 """``report.json`` and ``report.html``: scores with signatures and intervals, counts, flagged links, timings.
 
-A report is assembled from two things: the links (one per aligned-TSV row, :class:`ReportLink`)
+A report is assembled from two things: the links (one per aligned-TSV row, :class:`LinkRow`)
 and the facts only the run knew (warnings, translation statistics, timings, input files:
 :class:`RunFacts`). The links stream past one document at a time (:class:`ReportBuilder`): counts,
 document rows and the page's sections accumulate as they come, and only what the report shows is
@@ -16,30 +16,27 @@ folder keeps: ``aligned.tsv`` (links, texts, flags; scores are computed again fr
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.config import ExportSection
 from pipeline.errors import ConfigError, InputError
+from pipeline.export.corpus import LinkRow, read_link_rows
 from pipeline.export.digests import DigestSet
-from pipeline.io import AtomicFile, atomic_write_json
+from pipeline.io import AtomicFile
 from pipeline.records import AlignedDocument, CorpusScores, Document, MetricScore, ScoreResult
 from pipeline.score.base import DocumentLinks, Scorer
 from pipeline.score.metrics import score_json
 from pipeline.translate.flags import CLAUSE_SPLIT, PASSTHROUGH, REPETITION, RETRIED, UNRESOLVED, WINDOWED
 
 if TYPE_CHECKING:
-    from pipeline.export.corpus import LinkRow
     from pipeline.export.html_report import ReportPage
     from pipeline.runner import Backends
 
-#: Columns ``pipeline report`` needs in ``aligned.tsv`` (other columns, e.g. review columns, are ignored).
-NEEDED_COLUMNS = ("doc_id", "link_id", "src_ids", "ref_ids", "zh", "mt", "en", "align_score", "flags")
 #: ``export.report_max_links`` unless a config says otherwise.
 DEFAULT_MAX_LINKS: int = ExportSection.model_fields["report_max_links"].default
 #: Most links drawn in report.html's length scatter (a sample chosen by a hash of the link id beyond that):
@@ -47,48 +44,6 @@ DEFAULT_MAX_LINKS: int = ExportSection.model_fields["report_max_links"].default
 SCATTER_POINTS = 20_000
 #: Links scored together when ``pipeline report`` scores a run again.
 _SCORE_BATCH = 2_000
-
-
-@dataclass(frozen=True, slots=True)
-class ReportLink:
-    """One link as the report shows it: one row of ``aligned.tsv``."""
-
-    doc_id: str
-    link_id: int
-    src_ids: tuple[int, ...]
-    ref_ids: tuple[int, ...]
-    zh: str
-    mt: str
-    en: str
-    align_score: float | None
-    chrf: float | None = None
-    bleu: float | None = None
-    flags: tuple[str, ...] = ()
-
-    @property
-    def type(self) -> str:
-        return f"{len(self.src_ids)}-{len(self.ref_ids)}"
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return (self.doc_id, self.link_id)
-
-    @classmethod
-    def from_row(cls, row: LinkRow) -> ReportLink:
-        """The link as parsed from its ``aligned.tsv`` fields (numbers as rounded there)."""
-        return cls(
-            row.doc_id,
-            row.link_id,
-            row.src_ids,
-            row.ref_ids,
-            row.zh,
-            row.mt,
-            row.en,
-            row.align_score,
-            row.chrf,
-            row.bleu,
-            row.flags,
-        )
 
 
 @dataclass
@@ -111,100 +66,7 @@ class RunFacts:
 # links
 
 
-def run_links(docs: Sequence[AlignedDocument], scores: ScoreResult) -> list[ReportLink]:
-    """The links of a run, with the values the aligned TSV writes (confidence rounded to 4 places)."""
-    out = []
-    for doc in docs:
-        for link in doc.links:
-            key = (doc.id, link.index)
-            out.append(
-                ReportLink(
-                    doc_id=doc.id,
-                    link_id=link.index,
-                    src_ids=link.src,
-                    ref_ids=link.ref,
-                    zh=doc.source_text(link),
-                    mt=doc.translation_text(link),
-                    en=doc.reference_text(link),
-                    align_score=None if link.score is None else round(link.score, 4),
-                    chrf=scores.link_chrf.get(key),
-                    bleu=scores.link_bleu.get(key),
-                    flags=doc.translation_flags(link),
-                )
-            )
-    return out
-
-
-def _ids(text: str, where: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(i) for i in text.split(",") if i.strip())
-    except ValueError:
-        raise InputError(f"{where}: {text!r} is not a comma-separated list of sentence numbers") from None
-
-
-def _number(text: str, where: str) -> float | None:
-    try:
-        return float(text) if text.strip() else None
-    except ValueError:
-        raise InputError(f"{where}: {text!r} is not a number") from None
-
-
-def iter_links_from_tsv(path: Path) -> Iterator[ReportLink]:
-    """The links of ``aligned.tsv``, read one row at a time; a missing column or a malformed row is named
-    with its row number."""
-    from pipeline.export.tsv import allow_long_fields, unescape
-
-    if not path.is_file():
-        raise InputError(f"{path} not found: pipeline report needs the run's aligned TSV (export.formats: [tsv])")
-    allow_long_fields()
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t", quotechar='"')
-        header = next(reader, [])
-        missing = [c for c in NEEDED_COLUMNS if c not in header]
-        if missing:
-            raise InputError(f"{path}: missing columns {', '.join(missing)}; the header has {', '.join(header)}")
-        at = {name: header.index(name) for name in NEEDED_COLUMNS}
-        for number, fields in enumerate(reader, start=2):
-            yield _link(path, number, [unescape(f) for f in fields], header, at)
-
-
-def _link(path: Path, number: int, row: list[str], header: list[str], at: dict[str, int]) -> ReportLink:
-    where = f"{path}, row {number}"
-    if len(row) != len(header):
-        raise InputError(f"{where}: {len(row)} fields, the header has {len(header)}")
-    try:
-        link_id = int(row[at["link_id"]])
-    except ValueError:
-        raise InputError(f"{where}: link_id {row[at['link_id']]!r} is not a number") from None
-    return ReportLink(
-        doc_id=row[at["doc_id"]],
-        link_id=link_id,
-        src_ids=_ids(row[at["src_ids"]], f"{where}, src_ids"),
-        ref_ids=_ids(row[at["ref_ids"]], f"{where}, ref_ids"),
-        zh=row[at["zh"]],
-        mt=row[at["mt"]],
-        en=row[at["en"]],
-        align_score=_number(row[at["align_score"]], f"{where}, align_score"),
-        flags=tuple(f for f in row[at["flags"]].split(",") if f),
-    )
-
-
-def links_from_tsv(path: Path) -> list[ReportLink]:
-    """Every link of ``aligned.tsv`` (:func:`iter_links_from_tsv`, held in a list)."""
-    return list(iter_links_from_tsv(path))
-
-
-def with_scores(links: Sequence[ReportLink], scores: ScoreResult) -> list[ReportLink]:
-    return [replace(lk, chrf=scores.link_chrf.get(lk.key), bleu=scores.link_bleu.get(lk.key)) for lk in links]
-
-
-def score_links(links: Sequence[ReportLink], scorer: Scorer) -> ScoreResult:
-    """Score links as the run did: links with both sides, texts as the TSV holds them."""
-    pairs = [(lk.key, lk.mt, lk.en) for lk in links if lk.src_ids and lk.ref_ids]
-    return scorer.score_pairs(pairs, [lk.key for lk in links])
-
-
-def document_links(doc_id: str, links: Sequence[ReportLink]) -> DocumentLinks:
+def document_links(doc_id: str, links: Sequence[LinkRow]) -> DocumentLinks:
     """A document's links as a scorer sees them (links with both sides, texts as the TSV holds them)."""
     pairs = tuple((i, lk.mt, lk.en) for i, lk in enumerate(links) if lk.src_ids and lk.ref_ids)
     return DocumentLinks(doc_id, len(links), pairs)
@@ -240,7 +102,7 @@ class ReportBuilder:
         self.flagged: list[dict[str, Any]] = []
         self.document_signatures: dict[str, str] | None = None
 
-    def add_document(self, row: Mapping[str, Any], links: Sequence[ReportLink], scores: Sequence[MetricScore]) -> None:
+    def add_document(self, row: Mapping[str, Any], links: Sequence[LinkRow], scores: Sequence[MetricScore]) -> None:
         """``row``: the document's facts (id, files, sentence counts...); ``links``: all its links, in order."""
         confidences = [lk.align_score for lk in links if lk.align_score is not None]
         doc = dict(row)
@@ -255,7 +117,7 @@ class ReportBuilder:
         self.documents.append(doc)
         self.links += len(links)
         if row.get("has_reference"):
-            self.link_types.update(lk.type for lk in links)
+            self.link_types.update(lk.link_type for lk in links)
         for lk in links:
             if lk.flags:
                 if self.flagged_links < self.max_links:
@@ -354,12 +216,12 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
 
 
 def assemble(
-    facts: RunFacts, links: Sequence[ReportLink], scores: ScoreResult, max_links: int = DEFAULT_MAX_LINKS
+    facts: RunFacts, links: Sequence[LinkRow], scores: ScoreResult, max_links: int = DEFAULT_MAX_LINKS
 ) -> dict[str, Any]:
     """The report of links and scores held in memory: every score with its signature and interval, counts,
     flagged links, one row per document of ``facts``."""
     builder = ReportBuilder(max_links)
-    by_doc: dict[str, list[ReportLink]] = {}
+    by_doc: dict[str, list[LinkRow]] = {}
     for lk in links:
         by_doc.setdefault(lk.doc_id, []).append(lk)
     for row in facts.documents:
@@ -460,7 +322,7 @@ class RunReport:
         self.translations.add(out)
         if doc.reference is None:
             self.no_reference.append(f"{doc.source_path}: no reference; translated and exported, not scored")
-        self.builder.add_document(document_facts(doc, out), [ReportLink.from_row(r) for r in rows], scores)
+        self.builder.add_document(document_facts(doc, out), [*rows], scores)
 
     def finish(
         self, scores: CorpusScores, export: dict[str, Any] | None, align_counts: Mapping[str, int] | None
@@ -483,19 +345,6 @@ class RunReport:
 
     def discard(self) -> None:
         self.builder.discard()
-
-
-def write_reports(
-    run_dir: Path, report: Mapping[str, Any], links: Sequence[ReportLink], max_links: int = DEFAULT_MAX_LINKS
-) -> list[Path]:
-    """Write ``report.json`` and ``report.html`` (atomically) of links held in memory; returns their paths."""
-    from pipeline.export.html_report import render_html
-    from pipeline.io import atomic_write_text
-
-    paths = [run_dir / "report.json", run_dir / "report.html"]
-    atomic_write_json(paths[0], report)
-    atomic_write_text(paths[1], render_html(report, links, max_links))
-    return paths
 
 
 # ---------------------------------------------------------------------------------------------
@@ -533,7 +382,7 @@ def _scorer_from_manifest(path: Path, manifest: Mapping[str, Any]) -> Scorer:
     return SCORERS.load(settings.name)(settings)
 
 
-def _derived_facts(name: str, links: Iterable[ReportLink]) -> RunFacts:
+def _derived_facts(name: str, links: Iterable[LinkRow]) -> RunFacts:
     """Facts the links themselves show, for a run folder without its report.json."""
     rows: dict[str, dict[str, Any]] = {}
     for lk in links:
@@ -576,14 +425,14 @@ def _facts_from_report(old: Mapping[str, Any]) -> RunFacts:
 
 
 def _documents_with_links(
-    facts: RunFacts, links: Iterable[ReportLink], tsv: Path, report_path: Path
-) -> Iterator[tuple[dict[str, Any], list[ReportLink]]]:
+    facts: RunFacts, links: Iterable[LinkRow], tsv: Path, report_path: Path
+) -> Iterator[tuple[dict[str, Any], list[LinkRow]]]:
     """Each document of ``facts`` with its links, read from the TSV in one pass: the TSV lists the
     documents' links in the report's order (documents without links have no row)."""
     rows = facts.documents
     known = {d["id"] for d in rows}
     position = 0
-    current: list[ReportLink] = []
+    current: list[LinkRow] = []
     for lk in links:
         if current and lk.doc_id == current[0].doc_id:
             current.append(lk)
@@ -600,8 +449,8 @@ def _documents_with_links(
 
 
 def _up_to(
-    rows: Sequence[dict[str, Any]], position: int, links: list[ReportLink]
-) -> Iterator[tuple[dict[str, Any], list[ReportLink]]]:
+    rows: Sequence[dict[str, Any]], position: int, links: list[LinkRow]
+) -> Iterator[tuple[dict[str, Any], list[LinkRow]]]:
     """The documents before the one ``links`` belong to (without links), then that one; returns the next position."""
     doc_id = links[0].doc_id
     while position < len(rows) and rows[position]["id"] != doc_id:
@@ -630,15 +479,17 @@ def regenerate(run_dir: Path) -> list[Path]:
     scorer = _scorer_from_manifest(manifest_path, manifest)
     settings: ExportSection = _section(manifest_path, manifest, "export", ExportSection)
     tsv = run_dir / "aligned.tsv"
+    if not tsv.is_file():
+        raise InputError(f"{tsv} not found: pipeline report needs the run's aligned TSV (export.formats: [tsv])")
     old = _read_json(run_dir / "report.json")
-    facts = _facts_from_report(old) if old is not None else _derived_facts(run_dir.name, iter_links_from_tsv(tsv))
+    facts = _facts_from_report(old) if old is not None else _derived_facts(run_dir.name, read_link_rows(tsv))
     review = settings.review_max_links if "review" in settings.formats else None
     page = ReportPage(settings.report_max_links, run_dir)
     builder = ReportBuilder(settings.report_max_links, page, review)
     try:
         totals = scorer.totals()
-        batch: list[tuple[dict[str, Any], list[ReportLink]]] = []
-        for item in _documents_with_links(facts, iter_links_from_tsv(tsv), tsv, run_dir / "report.json"):
+        batch: list[tuple[dict[str, Any], list[LinkRow]]] = []
+        for item in _documents_with_links(facts, read_link_rows(tsv), tsv, run_dir / "report.json"):
             batch.append(item)
             if sum(len(links) for _, links in batch) >= _SCORE_BATCH:
                 _score_batch(batch, scorer, builder, totals)
@@ -652,11 +503,11 @@ def regenerate(run_dir: Path) -> list[Path]:
 
 
 def _score_batch(
-    batch: Sequence[tuple[dict[str, Any], list[ReportLink]]], scorer: Scorer, builder: ReportBuilder, totals: Any
+    batch: Sequence[tuple[dict[str, Any], list[LinkRow]]], scorer: Scorer, builder: ReportBuilder, totals: Any
 ) -> None:
     """Score some documents' links again from their texts and give them to the report."""
     scored = scorer.score_documents([document_links(row["id"], links) for row, links in batch])
     for (row, links), doc in zip(batch, scored, strict=True):
-        links = [replace(lk, chrf=c, bleu=b) for lk, c, b in zip(links, doc.chrf, doc.bleu, strict=True)]
+        links = [lk.with_scores(c, b) for lk, c, b in zip(links, doc.chrf, doc.bleu, strict=True)]
         builder.add_document(row, links, doc.scores)
         totals.add(doc)

@@ -15,6 +15,7 @@ A link is identified by ``doc_id`` and ``link_id`` (its 0-based index within the
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
@@ -106,32 +107,48 @@ def numbered_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     A quoted field may span lines (a spreadsheet writes a typed line break that way), so the line is
     counted by the reader, not by the record. A UTF-8 byte-order mark (as some spreadsheets write) is
     skipped. Undecodable bytes and CSV errors raise :class:`InputError` naming the file and line.
+    The file is read as it is iterated: a run's TSV of any size takes no more memory than one record.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
     allow_long_fields()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
     start = 1
     try:
-        for row in reader:
-            yield start, [unescape(field) for field in row]
-            start = reader.line_num + 1
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter="\t", quotechar='"')
+            for row in reader:
+                yield start, [unescape(field) for field in row]
+                start = reader.line_num + 1
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        line, offset = _first_undecodable(path)
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte {offset}); save the file as UTF-8") from None
     except csv.Error as exc:
         raise InputError(f"{path}:{start}: not a readable TSV record ({exc})") from None
+
+
+def _first_undecodable(path: Path) -> tuple[int, int]:
+    """The line and file offset of the first byte that is not UTF-8 (read again, a line at a time,
+    only once a decoding error is known to be there); a sequence cut off by the end of the file counts
+    from where it starts."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, offset = 1, 0
+    with path.open("rb") as handle:
+        for line, data in enumerate(handle, start=1):
+            try:
+                decoder.decode(data)
+            except UnicodeDecodeError as exc:
+                return line, offset + exc.start
+            offset += len(data)
+    pending, _ = decoder.getstate()
+    return line, offset - len(pending)
 
 
 def _ids(ids: Sequence[int]) -> str:
     return ",".join(str(i) for i in ids)
 
 
-def _number(value: float | None, digits: int) -> str:
+def format_number(value: float | None, digits: int) -> str:
+    """A score as the TSV writes it: ``digits`` decimals, empty for none."""
     return "" if value is None else f"{value:.{digits}f}"
 
 
@@ -149,9 +166,9 @@ def document_fields(
             doc.translation_text(link),
             doc.reference_text(link),
             link.type,
-            _number(link.score, 4),
-            _number(c, 2),
-            _number(b, 2),
+            format_number(link.score, 4),
+            format_number(c, 2),
+            format_number(b, 2),
             ",".join(doc.translation_flags(link)),
         ]
         for link, c, b in zip(doc.links, chrf, bleu, strict=True)

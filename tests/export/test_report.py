@@ -10,8 +10,9 @@ import pytest
 
 from pipeline.config import SacrebleuSettings
 from pipeline.errors import InputError
+from pipeline.export.corpus import read_link_rows, rows_from_docs
 from pipeline.export.html_report import render_html
-from pipeline.export.report import RunFacts, assemble, links_from_tsv, run_links, with_scores, write_reports
+from pipeline.export.report import RunFacts, assemble
 from pipeline.export.tsv import TsvExporter
 from pipeline.records import AlignedDocument, Link, Sentence, Translation
 from pipeline.score.sacrebleu_scorer import SacrebleuScorer
@@ -70,7 +71,7 @@ def facts(docs: list[AlignedDocument]) -> RunFacts:
 def built() -> tuple[dict, list, str]:
     docs = documents()
     scores = SacrebleuScorer(SacrebleuSettings(bootstrap=100)).score(docs)
-    links = run_links(docs, scores)
+    links = rows_from_docs(docs, scores)
     report = assemble(facts(docs), links, scores)
     return report, links, render_html(report, links)
 
@@ -158,32 +159,43 @@ def test_html_needs_nothing_from_the_network(built: tuple[dict, list, str]) -> N
 def test_a_run_without_anything_to_score_still_renders(tmp_path: Path) -> None:
     [_, plain] = documents()
     scores = SacrebleuScorer().score([plain])
-    report = assemble(facts([plain]), run_links([plain], scores), scores)
-    page = render_html(report, run_links([plain], scores))
+    report = assemble(facts([plain]), rows_from_docs([plain], scores), scores)
+    page = render_html(report, rows_from_docs([plain], scores))
     assert "No scores: no link has a reference." in page and "nothing to plot" in page
 
 
-def test_links_read_back_from_the_tsv_equal_the_runs(tmp_path: Path, built: tuple[dict, list, str]) -> None:
+def test_links_read_back_from_the_tsv_equal_the_runs(tmp_path: Path) -> None:
     docs = documents()
     scores = SacrebleuScorer(SacrebleuSettings(bootstrap=0)).score(docs)
     [path] = TsvExporter().export(docs, scores, tmp_path)
-    # Sentence scores are computed again from the texts, as pipeline report does.
-    assert with_scores(links_from_tsv(path), scores) == run_links(docs, scores)
+    assert list(read_link_rows(path)) == rows_from_docs(docs, scores)
 
 
-def test_a_malformed_tsv_row_is_named(tmp_path: Path) -> None:
+def test_scores_computed_again_are_written_into_the_row_as_the_tsv_rounds_them(tmp_path: Path) -> None:
+    docs = documents()
+    scores = SacrebleuScorer(SacrebleuSettings(bootstrap=0)).score(docs)
+    [path] = TsvExporter().export(docs, scores, tmp_path)
+    unscored = [row.with_scores(None, None) for row in read_link_rows(path)]
+    assert {(row.chrf, row.fields[9]) for row in unscored} == {(None, "")}
+    # pipeline report scores the texts again: the rows come back as the run wrote them
+    again = [row.with_scores(scores.link_chrf.get(row.key), scores.link_bleu.get(row.key)) for row in unscored]
+    assert again == rows_from_docs(docs, scores)
+    assert again[0].chrf == round(scores.link_chrf[again[0].key], 2)
+
+
+def test_a_malformed_tsv_row_is_named_with_its_line(tmp_path: Path) -> None:
     docs = documents()
     scores = SacrebleuScorer(SacrebleuSettings(bootstrap=0)).score(docs)
     [path] = TsvExporter().export(docs, scores, tmp_path)
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[2] = lines[2].replace("\t1\t1,2\t", "\t1\t1;2\t", 1)
     path.write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(InputError, match=r"aligned.tsv, row 3, src_ids: '1;2' is not a comma-separated list"):
-        links_from_tsv(path)
+    with pytest.raises(InputError, match=r"aligned.tsv:3: src_ids: '1;2' is not a comma-separated list"):
+        list(read_link_rows(path))
 
 
-def test_write_reports_writes_both_files(tmp_path: Path, built: tuple[dict, list, str]) -> None:
-    report, links, page = built
-    paths = write_reports(tmp_path, report, links)
-    assert [p.name for p in paths] == ["report.json", "report.html"]
-    assert paths[1].read_text(encoding="utf-8") == page
+def test_a_tsv_from_elsewhere_is_refused_with_the_columns_it_needs(tmp_path: Path) -> None:
+    path = tmp_path / "aligned.tsv"
+    path.write_text("doc_id\tzh\ten\nd\t你好\thello\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"aligned.tsv:1: not an aligned TSV .* must start with doc_id, link_id, "):
+        list(read_link_rows(path))

@@ -12,12 +12,12 @@ from export_builders import SAMPLE, aligned_document, link_row, no_scores
 
 from pipeline.config import ExportFilters, ExportSection
 from pipeline.export import digests
-from pipeline.export.corpus import Decision, rows_from_docs, select_pairs
+from pipeline.export.corpus import Decision, LinkRow, rows_from_docs, select_pairs
 from pipeline.export.digests import DigestSet
 from pipeline.export.html_report import ScatterSample, render_html
 from pipeline.export.jsonl import JsonlExporter
 from pipeline.export.moses import MosesExporter
-from pipeline.export.report import ReportLink, RunFacts, assemble
+from pipeline.export.report import RunFacts, assemble
 from pipeline.export.review import ReviewPage, page_data, render_page
 from pipeline.export.stream import export_links, links_of
 from pipeline.export.tmx import TmxExporter
@@ -144,11 +144,11 @@ def test_a_review_page_within_its_limit_says_nothing_about_limits(tmp_path: Path
 # report
 
 
-def report_links(n_docs: int, per_doc: int) -> list[ReportLink]:
-    """``per_doc`` links in each of ``n_docs`` documents; every second link is flagged."""
-    flags = ((), ("repetition",))
+def report_links(n_docs: int, per_doc: int) -> list[LinkRow]:
+    """``per_doc`` 1-1 links in each of ``n_docs`` documents; every second link is flagged."""
+    flags = ("", "repetition")
     return [
-        ReportLink(f"d{d}", i, (i,), (i,), f"中文{i}", f"mt {i}", f"en {i}", 0.9, 50.0, 20.0, flags[i % 2])
+        link_row(f"d{d}", i, f"中文{i}", f"mt {i}", f"en {i}", flags=flags[i % 2])
         for d in range(n_docs)
         for i in range(per_doc)
     ]
