@@ -14,6 +14,8 @@ code, :mod:`pipeline.align.evaluate`), the measure the published results use (Ga
                                                    # the same with the sentence encoder on (pip install '.[embed]')
     python benchmarks/align_mac.py --embedding minilm --static-tokens [--set ...]
                                                    # an experiment: static token vectors instead of the encoder's
+    python benchmarks/align_mac.py --embedding minilm --cascade
+                                                   # an estimate: the encoder only where the lexical aligner is unsure
 
 Reads ../shared/data/mac-dev; exits with a message when it is absent.
 """
@@ -218,6 +220,86 @@ def use_static_tokens(choice: str) -> None:
     SentenceEncoder.load = lambda self: None  # type: ignore[method-assign]
 
 
+def _boundaries(beads: list[tuple[tuple[int, ...], tuple[int, ...], float]]) -> list[tuple[int, int]]:
+    """The grid points a path passes through between its links, (0, 0) first."""
+    points, i, j = [(0, 0)], 0, 0
+    for src, ref, _ in beads:
+        i, j = i + len(src), j + len(ref)
+        points.append((i, j))
+    return points
+
+
+def _spliced(lexical: list, encoded: list, threshold: float, extend: int) -> tuple[list, int]:
+    """The lexical links, with each run of links below ``threshold`` (widened by ``extend`` links each
+    side) replaced by the encoder's links between the same two grid points, where the encoder's path
+    passes through both; and how many sentences (both sides) those runs hold."""
+    points, encoder_points = _boundaries(lexical), set(_boundaries(encoded))
+    unsure = [c < threshold for *_, c in lexical]
+    marked = [any(unsure[max(0, k - extend) : k + extend + 1]) for k in range(len(lexical))]
+    out, covered, k = [], 0, 0
+    while k < len(lexical):
+        if not marked[k]:
+            out.append(lexical[k])
+            k += 1
+            continue
+        start = k
+        while k < len(lexical) and marked[k]:
+            k += 1
+        (i0, j0), (i1, j1) = points[start], points[k]
+        covered += (i1 - i0) + (j1 - j0)
+        if (i0, j0) in encoder_points and (i1, j1) in encoder_points:
+            i = j = 0
+            for bead in encoded:
+                if i0 <= i and j0 <= j and i + len(bead[0]) <= i1 and j + len(bead[1]) <= j1:
+                    out.append(bead)
+                i, j = i + len(bead[0]), j + len(bead[1])
+        else:
+            out.extend(lexical[start:k])
+    return out, covered
+
+
+def cascade() -> None:
+    """An estimate of what running the encoder only around uncertain links would give.
+
+    Both aligners run on every chapter (torch on one thread). Then, for each confidence threshold,
+    the runs of lexical links below it are replaced by the encoder's links over the same stretch:
+    an upper estimate of a cascade that would encode only the sentences of those stretches (a real
+    one would search each stretch again with the encoder's scores, and estimate the encoder's chance
+    levels from the encoded sentences alone). Time: the lexical aligner's, plus the encoder run's
+    extra time scaled by the share of sentences encoded.
+    """
+    import torch
+
+    torch.set_num_threads(1)
+    lexical_aligner, encoder_aligner = build_aligner("dp", []), build_aligner("dp", BASE)
+    chapters, lexical_seconds, encoder_seconds, sentences = [], 0.0, 0.0, 0
+    for gold_file in sorted(MAC.glob("*.gold.align")):
+        stem = gold_file.name.split(".")[0]
+        zh, en, mt = (read_sentences(MAC / f"{stem}.{kind}.sents") for kind in ("zh", "en", "mt"))
+        started = time.perf_counter()
+        lexical = [(b.src, b.ref, b.score) for b in lexical_aligner.align(zh, mt, en)]
+        lexical_seconds += time.perf_counter() - started
+        started = time.perf_counter()
+        encoded = [(b.src, b.ref, b.score) for b in encoder_aligner.align(zh, mt, en)]
+        encoder_seconds += time.perf_counter() - started
+        chapters.append((read_links(gold_file), lexical, encoded))
+        sentences += len(zh) + len(en)
+    golds = [gold for gold, _, _ in chapters]
+    for label, index in (("lexical", 1), ("encoder everywhere", 2)):
+        f1 = score_documents(golds, [[(s, r) for s, r, _ in c[index]] for c in chapters]).f1_strict
+        seconds = lexical_seconds if index == 1 else encoder_seconds
+        print(f"{label}: strict F1 {f1:.3f} in {seconds:.1f} s")
+    print("| links revisited | widened by | strict F1 | sentences encoded | estimated time |")
+    print("|---|---|---|---|---|")
+    for threshold in (0.5, 0.8, 0.9, 0.95):
+        for extend in (0, 1):
+            spliced = [_spliced(lexical, encoded, threshold, extend) for _, lexical, encoded in chapters]
+            f1 = score_documents(golds, [[(s, r) for s, r, _ in links] for links, _ in spliced]).f1_strict
+            share = sum(covered for _, covered in spliced) / sentences
+            seconds = lexical_seconds + share * max(encoder_seconds - lexical_seconds, 0.0)
+            print(f"| confidence < {threshold} | {extend} | {f1:.3f} | {share:.0%} | {seconds:.1f} s |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--aligner", default="dp")
@@ -232,7 +314,14 @@ def main() -> int:
         action="store_true",
         help="with --embedding: static token vectors distilled from the encoder instead of a forward pass per sentence",
     )
+    parser.add_argument(
+        "--cascade",
+        action="store_true",
+        help="with --embedding: estimate the encoder used only around the lexical aligner's uncertain links",
+    )
     args = parser.parse_args()
+    if args.cascade and not args.embedding:
+        parser.error("--cascade needs --embedding")
     if args.static_tokens:
         if not args.embedding:
             parser.error("--static-tokens needs --embedding")
@@ -250,6 +339,8 @@ def main() -> int:
         leave_one_out()
     elif args.confidence:
         confidence()
+    elif args.cascade:
+        cascade()
     else:
         report(args.aligner, args.overrides)
     return 0
