@@ -294,7 +294,9 @@ def cmd_list_models(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    logging.basicConfig(level=logging.ERROR if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+    # Our own progress at INFO; other libraries (matplotlib, transformers, ray) only when they warn.
+    logging.basicConfig(level=logging.ERROR if args.quiet else logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("pipeline").setLevel(logging.ERROR if args.quiet else logging.INFO)
     if args.quiet:
         os.environ["TQDM_DISABLE"] = "1"  # progress bars too (tqdm reads this when a bar is made)
     try:

@@ -84,6 +84,14 @@ def test_pipeline_report_rebuilds_the_same_files(run: Path) -> None:
     out = cli("report", str(run), cwd=run)
     assert out.returncode == 0, out.stderr
     assert {name: (run / name).read_bytes() for name in before} == before
+    assert out.stderr == ""  # nothing from the libraries that draw and score it
+
+
+def test_a_run_logs_its_progress_and_no_library_chatter(tmp_path: Path, run: Path) -> None:
+    out = cli("run", "run.yaml", "--output", str(tmp_path / "again"), cwd=run.parent.parent)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.startswith(f"ingest: {len(DOCS)} documents"), out.stderr
+    assert "categorical units" not in out.stderr
 
 
 def test_pipeline_report_without_report_json_derives_what_it_can(run: Path, tmp_path: Path) -> None:

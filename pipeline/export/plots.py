@@ -116,7 +116,10 @@ def link_type_bars(counts: Mapping[str, int]) -> str:
     with matplotlib.rc_context(_STYLE):
         figure = _figure()
         axes = figure.subplots()
-        bars = axes.bar(names, [counts[n] for n in names], color="#55a868")
+        # Positions, not the names: matplotlib would read "1-2" as a date and say so on the console.
+        positions = list(range(len(names)))
+        bars = axes.bar(positions, [counts[n] for n in names], color="#55a868")
+        axes.set_xticks(positions, names)
         axes.bar_label(bars)
         axes.set_xlabel("link type (source-reference sentences)")
         axes.set_ylabel("links")
