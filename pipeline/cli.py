@@ -296,9 +296,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     # Our own progress at INFO; other libraries (matplotlib, transformers, ray) only when they warn.
     logging.basicConfig(level=logging.ERROR if args.quiet else logging.WARNING, format="%(message)s", stream=sys.stderr)
-    logging.getLogger("pipeline").setLevel(logging.ERROR if args.quiet else logging.INFO)
+    ours = logging.getLogger("pipeline")
+    level = ours.level
+    ours.setLevel(logging.ERROR if args.quiet else logging.INFO)
     if args.quiet:
         os.environ["TQDM_DISABLE"] = "1"  # progress bars too (tqdm reads this when a bar is made)
+    try:
+        return _handle(args)
+    finally:
+        ours.setLevel(level)  # called in-process (tests, notebooks): leave the caller's logging as it was
+
+
+def _handle(args: argparse.Namespace) -> int:
+    """The command's exit status; typed errors become their message and exit code."""
     try:
         return int(args.handler(args))
     except PipelineError as exc:
