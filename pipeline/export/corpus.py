@@ -138,8 +138,6 @@ def read_link_rows(path: Path) -> Iterator[LinkRow]:
             f"{', '.join(LINK_COLUMNS)}"
         )
     for line, fields in records:
-        if len(fields) < len(LINK_COLUMNS):
-            raise InputError(f"{path}:{line}: {len(fields)} fields, a link has {len(LINK_COLUMNS)}")
         try:
             yield LinkRow.from_fields(fields[: len(LINK_COLUMNS)])
         except ValueError as exc:
