@@ -1,6 +1,6 @@
 """Memory on large inputs: peak resident memory of ``pipeline run`` over inputs of growing size (tiny model).
 
-    python benchmarks/memory.py [--sizes 50 200] [--shard-documents 64] [--keep DIR] [--json]
+    python benchmarks/memory.py [--sizes 50 200] [--shard-documents 64] [--keep DIR] [--apply] [--json]
 
 Input. A JSON Lines file of Chinese documents with English references, generated under a temporary
 folder (never committed), ``--sizes`` megabytes each (UTF-8 bytes of the file). Documents are windows
@@ -21,6 +21,10 @@ translation time grows with the distinct sentences, not with the input.
 Measured: peak resident set size of the run's process (``ru_maxrss`` from ``os.wait4``), its RSS every
 second (from ``/proc``, to show the peak is reached early and stays), wall time, and the stage
 timings of the run's manifest. ``--json`` prints the figures as one JSON object on the last line.
+
+``--apply``: then ``pipeline apply`` in a process of its own on each run, measured the same way, with a
+review made from the run's ``aligned.tsv``: every tenth link rejected, the one after it accepted, and
+one in 97 of the rest fixed (``en_fixed``).
 """
 
 from __future__ import annotations
@@ -149,10 +153,15 @@ def _rss_mb(pid: int) -> float | None:
 
 def run_measured(config_path: Path) -> dict[str, Any]:
     """``pipeline run`` in a child process: its peak RSS, its RSS every second, wall time."""
+    return measure(["run", str(config_path)])
+
+
+def measure(arguments: list[str]) -> dict[str, Any]:
+    """``python -m pipeline ARGUMENTS`` in a child process: its peak RSS, its RSS every second, wall time."""
     started = time.perf_counter()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     child = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", str(config_path)],
+        [sys.executable, "-m", "pipeline", *arguments],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -177,8 +186,24 @@ def run_measured(config_path: Path) -> dict[str, Any]:
     sampler.join()
     wall = time.perf_counter() - started
     if child.returncode != 0:
-        raise SystemExit(f"pipeline run failed ({child.returncode}):\n{output[-4000:]}")
+        raise SystemExit(f"pipeline {arguments[0]} failed ({child.returncode}):\n{output[-4000:]}")
     return {"peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "wall_seconds": round(wall, 1), "rss_samples": samples}
+
+
+def write_review(aligned: Path, path: Path) -> None:
+    """A reviewed copy of ``aligned``: every tenth link rejected, the next accepted, one in 97 of the rest fixed."""
+    columns = aligned.open(encoding="utf-8").readline().rstrip("\n").split("\t")
+    status, en_fixed = columns.index("status"), columns.index("en_fixed")
+    with aligned.open(encoding="utf-8") as source, path.open("w", encoding="utf-8") as out:
+        for number, line in enumerate(source):
+            fields = line.rstrip("\n").split("\t")
+            if number and number % 10 == 0:
+                fields[status] = "reject"
+            elif number and number % 10 == 1:
+                fields[status] = "accept"
+            elif number and number % 97 == 2:
+                fields[status], fields[en_fixed] = "fix", "A fixed sentence."
+            out.write("\t".join(fields) + "\n")
 
 
 def describe_run(run_dir: Path) -> dict[str, Any]:
@@ -212,6 +237,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=float, default=[50, 200], help="input sizes in MB")
     parser.add_argument("--shard-documents", type=int, default=64)
     parser.add_argument("--keep", type=Path, help="keep inputs and run folders here instead of a temporary folder")
+    parser.add_argument("--apply", action="store_true", help="also measure `pipeline apply` on each run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not (DATA / "mac-dev").is_dir():
@@ -237,9 +263,23 @@ def main() -> None:
                 f"RSS at 10/25/50/75/100%: {_profile(measured['rss_samples'])} MB",
                 flush=True,
             )
+            if args.apply:
+                run_dir = folder / "out" / "memory"
+                write_review(run_dir / "aligned.tsv", folder / "reviewed.tsv")
+                applied = measure(["apply", str(folder / "reviewed.tsv"), "--run", str(run_dir)])
+                result["apply"] = applied
+                print(
+                    f"{'':7s}    pipeline apply: peak RSS {applied['peak_rss_mb']:7.1f} MB  "
+                    f"wall {applied['wall_seconds']:7.1f} s",
+                    flush=True,
+                )
     if args.json:
         for result in results:
             result["rss_samples"] = result["rss_samples"][:: max(1, len(result["rss_samples"]) // 50)]
+            if "apply" in result:
+                result["apply"]["rss_samples"] = result["apply"]["rss_samples"][
+                    :: max(1, len(result["apply"]["rss_samples"]) // 50)
+                ]
         print(json.dumps({"runs": results}))
 
 

@@ -7,8 +7,10 @@ unchanged (corrections go in ``zh_fixed`` / ``en_fixed``), so a review of anothe
 edited in the wrong column is refused. Score columns and ``link_type`` are not compared: a
 spreadsheet may reformat them. Rows may be left out (no decision) but not repeated.
 
-Nothing is half-applied: every problem in the file is collected first and reported with its line;
-only a file without problems is applied. The new files are written into a staging folder inside the
+Nothing is half-applied: every problem in the file is found first and reported with its line (the
+first thirty, and how many more); only a file without problems is applied. Memory does not grow with
+the run: the run's links and the review's decisions wait in an SQLite index (:class:`RunIndex`), and
+the files are written in one pass over ``aligned.tsv``. The new files are written into a staging folder inside the
 run folder and then renamed into place, the manifest last. The decisions are kept as
 ``reviewed.tsv`` (every link, review columns filled in) and ``review.html`` is rewritten with them,
 so the next look starts where this one ended. Applying again starts again from ``aligned.tsv``:
@@ -17,12 +19,14 @@ the latest review replaces the earlier ones, which stay listed in the manifest.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,19 +40,20 @@ from pipeline.export.corpus import (
     Decision,
     LinkKey,
     LinkRow,
-    Selection,
+    Selector,
     read_link_rows,
-    select_pairs,
 )
 from pipeline.export.review import FILENAME as REVIEW_PAGE
-from pipeline.export.review import write_review_page
-from pipeline.export.tsv import COLUMNS, LINK_COLUMNS, STATUSES, format_tsv, numbered_records
-from pipeline.io import atomic_write_json, atomic_write_text, sha256_file
+from pipeline.export.review import ReviewPage, outside_of
+from pipeline.export.stream import ExportPass
+from pipeline.export.tsv import COLUMNS, LINK_COLUMNS, STATUSES, escape, numbered_records, tsv_writer
+from pipeline.io import AtomicFile, atomic_write_json, sha256_file
 from pipeline.manifest import file_record, now
 from pipeline.registry import EXPORTERS
 
 ALIGNED = "aligned.tsv"
 REVIEWED = "reviewed.tsv"
+INDEX = "index.sqlite"  # in the staging folder, removed with it
 #: Columns a reviewed row must carry exactly as the run wrote them.
 IDENTITY = ("src_ids", "ref_ids", "zh", "mt", "en")
 MAX_SHOWN = 30  # problems listed in one error; the count says how many more
@@ -56,23 +61,22 @@ MAX_SHOWN = 30  # problems listed in one error; the count says how many more
 
 @dataclass
 class Run:
-    """A finished run folder: its manifest, its config and its links."""
+    """A finished run folder: its manifest, its config and its ``aligned.tsv`` (read when needed)."""
 
     folder: Path
     manifest: dict[str, Any]
     config: Config
-    rows: list[LinkRow]
+    aligned: Path
 
-    @property
-    def by_key(self) -> dict[LinkKey, LinkRow]:
-        return {row.key: row for row in self.rows}
+    def rows(self) -> Iterator[LinkRow]:
+        return read_link_rows(self.aligned)
 
 
 @dataclass
 class ApplyResult:
     run_dir: Path
     decisions: dict[str, int]
-    selection: Selection
+    selection: Selector
     files: list[Path] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -118,14 +122,100 @@ def _check_unchanged(path: Path, manifest: Mapping[str, Any]) -> None:
 
 
 def load_run(run_dir: Path) -> Run:
-    """Read a run folder's manifest, config and ``aligned.tsv``."""
+    """A run folder's manifest and config, and its ``aligned.tsv`` checked unchanged (not read yet)."""
     manifest = _read_manifest(run_dir)
     config = config_module.validate(manifest["config"], str(run_dir / "manifest.json"))
     aligned = run_dir / ALIGNED
     if not aligned.is_file():
         raise InputError(f"{aligned}: not found; reviews need the run's aligned TSV (export -> formats: [tsv, ...])")
     _check_unchanged(aligned, manifest)
-    return Run(run_dir, manifest, config, list(read_link_rows(aligned)))
+    return Run(run_dir, manifest, config, aligned)
+
+
+# ---------------------------------------------------------------------------------------------
+# the index: the run's links and the review's decisions, on disk
+
+
+def _identity(values: Sequence[str]) -> bytes:
+    """An 8-byte digest of each :data:`IDENTITY` column, so a mismatch can name its column."""
+    return b"".join(hashlib.blake2b(v.encode("utf-8"), digest_size=8).digest() for v in values)
+
+
+_IDENTITY_AT = [LINK_COLUMNS.index(c) for c in IDENTITY]
+
+
+class RunIndex(Mapping[LinkKey, Decision]):
+    """The run's links and the review's decisions in an SQLite file of the staging folder.
+
+    A reviewed row is checked against the digests of its link's identity columns, and the decisions
+    wait here until the corpus is written: ``pipeline apply`` on a run of a million links holds
+    SQLite's page cache, not a million rows. As a mapping it gives the decision of a link (links
+    without one are absent); the last one looked up is kept, since every origin asks for it in turn.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path)
+        self.db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE links (doc TEXT, link INTEGER, identity BLOB, line INTEGER,
+                                PRIMARY KEY (doc, link)) WITHOUT ROWID;
+            CREATE TABLE decisions (doc TEXT, link INTEGER, status TEXT, zh_fixed TEXT, en_fixed TEXT,
+                                    note TEXT, PRIMARY KEY (doc, link)) WITHOUT ROWID;
+            """
+        )
+        self._last: tuple[LinkKey, Decision | None] | None = None
+
+    def add_links(self, rows: Iterable[LinkRow]) -> None:
+        entries = ((r.doc_id, r.link_id, _identity([r.fields[i] for i in _IDENTITY_AT])) for r in rows)
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO links (doc, link, identity) VALUES (?, ?, ?)", entries)
+
+    def identity(self, key: LinkKey) -> bytes | None:
+        found = self.db.execute("SELECT identity FROM links WHERE doc = ? AND link = ?", key).fetchone()
+        return found[0] if found else None
+
+    def links_in(self, doc_id: str) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM links WHERE doc = ?", (doc_id,)).fetchone()[0])
+
+    def reviewed_on(self, key: LinkKey, line: int) -> int | None:
+        """Record that ``key`` is reviewed on ``line``; the line it was reviewed on before, if any."""
+        before = self.db.execute("SELECT line FROM links WHERE doc = ? AND link = ?", key).fetchone()
+        if before and before[0] is not None:
+            return int(before[0])
+        self.db.execute("UPDATE links SET line = ? WHERE doc = ? AND link = ?", (line, *key))
+        return None
+
+    def decide(self, key: LinkKey, decision: Decision) -> None:
+        if decision != NO_DECISION:
+            self.db.execute(
+                "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?)",
+                (*key, decision.status, decision.zh_fixed, decision.en_fixed, decision.note),
+            )
+
+    def notes(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM decisions WHERE note != ''").fetchone()[0])
+
+    def __getitem__(self, key: LinkKey) -> Decision:
+        if self._last is None or self._last[0] != key:
+            found = self.db.execute(
+                "SELECT status, zh_fixed, en_fixed, note FROM decisions WHERE doc = ? AND link = ?", key
+            ).fetchone()
+            self._last = (key, Decision(*found) if found else None)
+        decision = self._last[1]
+        if decision is None:
+            raise KeyError(key)
+        return decision
+
+    def __iter__(self) -> Iterator[LinkKey]:
+        return ((doc, link) for doc, link in self.db.execute("SELECT doc, link FROM decisions"))
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,21 +251,21 @@ def _decision(values: Mapping[str, str]) -> tuple[Decision | None, list[str]]:
     return Decision(status, zh_fixed, en_fixed, values["note"]), []
 
 
-def _row_problems(values: Mapping[str, str], run: Mapping[LinkKey, LinkRow]) -> tuple[LinkKey | None, list[str]]:
+def _row_problems(values: Mapping[str, str], index: RunIndex) -> tuple[LinkKey | None, list[str]]:
     try:
         key = (values["doc_id"], int(values["link_id"].strip()))
     except ValueError:
         return None, [f"link_id {values['link_id']!r} is not a whole number"]
-    row = run.get(key)
-    if row is None:
-        known = sum(1 for k in run if k[0] == key[0])
+    identity = index.identity(key)
+    if identity is None:
+        known = index.links_in(key[0])
         hint = f"document {key[0]!r} has links 0-{known - 1}" if known else f"the run has no document {key[0]!r}"
         return None, [f"unknown link id {key[0]}:{key[1]} ({hint}); is this a review of another run?"]
-    original = dict(zip(LINK_COLUMNS, row.fields, strict=True))
-    changed = [c for c in IDENTITY if values[c] != original[c]]
+    given = _identity([values[c] for c in IDENTITY])
+    changed = [c for k, c in enumerate(IDENTITY) if given[8 * k : 8 * k + 8] != identity[8 * k : 8 * k + 8]]
     if changed:
         return None, [
-            f"link {row.id}: {', '.join(changed)} differ(s) from the run's aligned.tsv; "
+            f"link {key[0]}:{key[1]}: {', '.join(changed)} differ(s) from the run's aligned.tsv; "
             "put corrections in zh_fixed / en_fixed and leave the run's columns as they are"
         ]
     return key, []
@@ -187,76 +277,105 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     yield from numbered_records(path)
 
 
-def read_review(path: Path, run: Run) -> dict[LinkKey, Decision]:
-    """The decisions of a reviewed TSV; :class:`InputError` lists every problem with its line."""
+@dataclass
+class Problems:
+    """The problems of a file: the first :data:`MAX_SHOWN` with their lines, and how many in all."""
+
+    path: Path
+    shown: list[tuple[int, str]] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, line: int, message: str) -> None:
+        self.count += 1
+        if len(self.shown) < MAX_SHOWN:
+            self.shown.append((line, message))
+
+    def refusal(self) -> InputError:
+        listed = [f"  {self.path}:{line}: {message}" for line, message in self.shown]
+        if self.count > len(self.shown):
+            listed.append(f"  ... and {self.count - len(self.shown)} more")
+        plural = "s" if self.count != 1 else ""
+        return InputError(f"{self.path}: {self.count} problem{plural}; nothing was applied:\n" + "\n".join(listed))
+
+
+def read_review(path: Path, index: RunIndex) -> RunIndex:
+    """Check a reviewed TSV against the run's links in ``index`` and store its decisions there.
+
+    The file is read a record at a time. :class:`InputError` lists every problem with its line
+    (the first :data:`MAX_SHOWN` of them, and how many more).
+    """
     records = _records(path)
     _, header = next(records, (1, []))
-    header_problems = _header_problems(header)
-    if header_problems:
-        raise _refusal(path, [(1, p) for p in header_problems])
-    by_key = run.by_key
-    decisions: dict[LinkKey, Decision] = {}
-    first_seen: dict[LinkKey, int] = {}
-    problems: list[tuple[int, str]] = []
+    problems = Problems(path)
+    for problem in _header_problems(header):
+        problems.add(1, problem)
+    if problems.count:
+        raise problems.refusal()
     for line, fields in records:
         if not any(fields):
             continue  # a blank line, as spreadsheets leave at the end
         if len(fields) != len(header):
-            problems.append((line, f"{len(fields)} fields, expected {len(header)} (a tab or quote inside a text?)"))
+            problems.add(line, f"{len(fields)} fields, expected {len(header)} (a tab or quote inside a text?)")
             continue
         values = dict(zip(header, fields, strict=True))
-        key, found = _row_problems(values, by_key)
+        key, found = _row_problems(values, index)
         decision, found_too = _decision(values)
-        problems += [(line, p) for p in found + found_too]
+        for problem in found + found_too:
+            problems.add(line, problem)
         if key is None or decision is None:
             continue
-        if key in first_seen:
-            problems.append((line, f"link {key[0]}:{key[1]} appears again (first on line {first_seen[key]})"))
+        first = index.reviewed_on(key, line)
+        if first is not None:
+            problems.add(line, f"link {key[0]}:{key[1]} appears again (first on line {first})")
             continue
-        first_seen[key] = line
-        decisions[key] = decision
-    if problems:
-        raise _refusal(path, problems)
-    return decisions
-
-
-def _refusal(path: Path, problems: Sequence[tuple[int, str]]) -> InputError:
-    shown = [f"  {path}:{line}: {message}" for line, message in problems[:MAX_SHOWN]]
-    if len(problems) > MAX_SHOWN:
-        shown.append(f"  ... and {len(problems) - MAX_SHOWN} more")
-    count = len(problems)
-    return InputError(f"{path}: {count} problem{'s' if count != 1 else ''}; nothing was applied:\n" + "\n".join(shown))
+        index.decide(key, decision)
+    if problems.count:
+        raise problems.refusal()
+    return index
 
 
 # ---------------------------------------------------------------------------------------------
 # writing
 
 
-def _decision_counts(rows: Sequence[LinkRow], decisions: Mapping[LinkKey, Decision]) -> dict[str, int]:
-    counts = Counter(decisions[r.key].status if r.key in decisions else "" for r in rows)
-    return {
-        "accept": counts["accept"],
-        "reject": counts["reject"],
-        "fix": counts["fix"],
-        "undecided": counts[""],
-        "notes": sum(1 for d in decisions.values() if d.note),
-    }
-
-
-def _write_outputs(run: Run, decisions: Mapping[LinkKey, Decision], selection: Selection, stage: Path) -> list[Path]:
-    """Every file the review changes, written into ``stage``."""
-    written: list[Path] = []
-    for name in run.config.export.formats:
-        exporter = EXPORTERS.load(name)(run.config.export)
-        if isinstance(exporter, CorpusExporter):
-            written += exporter.write(selection, stage)
-    if "review" in run.config.export.formats:
-        limit = run.config.export.review_max_links
-        written.append(write_review_page(stage / REVIEW_PAGE, run.folder.name, run.rows, decisions, selection, limit))
-    rows = ([*r.fields, *decisions.get(r.key, NO_DECISION).fields()] for r in run.rows)
-    atomic_write_text(stage / REVIEWED, format_tsv(COLUMNS, rows))
-    written.append(stage / REVIEWED)
-    return written
+def _write_outputs(run: Run, decisions: RunIndex, stage: Path) -> tuple[list[Path], Counter[str], Selector]:
+    """Every file the review changes, written into ``stage`` in one pass over ``aligned.tsv``; with the
+    count of each status over the run's links, and the selector that judged them."""
+    settings = run.config.export
+    chosen = (EXPORTERS.load(name)(settings) for name in settings.formats)
+    corpus = [e for e in chosen if isinstance(e, CorpusExporter)]
+    selector = Selector(settings, decisions)
+    statuses: Counter[str] = Counter()
+    export = ExportPass(corpus, settings, stage, selector)
+    page = None
+    table = AtomicFile(stage / REVIEWED)
+    try:
+        if "review" in settings.formats:
+            page = ReviewPage(stage / REVIEW_PAGE, run.folder.name, settings.review_max_links)
+        writer = tsv_writer(table.handle)
+        writer.writerow(COLUMNS)
+        for row in run.rows():
+            verdict = export.add_row(row)
+            decision = decisions.get(row.key, NO_DECISION)
+            statuses[decision.status] += 1
+            if page is not None:
+                page.add(row, decision, outside_of(verdict))
+            writer.writerow([escape(f) for f in (*row.fields, *decision.fields())])
+        written = export.close()
+    except BaseException:
+        export.discard()
+        if page is not None:
+            page.discard()
+        table.discard()
+        raise
+    try:
+        if page is not None:
+            written.append(page.close())
+        written.append(table.commit())
+    except BaseException:
+        table.discard()
+        raise
+    return written, statuses, selector
 
 
 def _record_review(run: Run, reviewed: dict[str, Any], result: ApplyResult, command: Sequence[str]) -> None:
@@ -282,20 +401,35 @@ def _record_review(run: Run, reviewed: dict[str, Any], result: ApplyResult, comm
 
 
 def apply_review(reviewed: Path, run_dir: Path, command: Sequence[str] = ()) -> ApplyResult:
-    """Check ``reviewed`` against the run in ``run_dir``; if it holds no problem, rewrite the corpus files."""
+    """Check ``reviewed`` against the run in ``run_dir``; if it holds no problem, rewrite the corpus files.
+
+    The run's ``aligned.tsv`` is read twice (into the index, then to write), the review once; what is
+    held meanwhile is the index on disk, so memory does not grow with the run.
+    """
     run = load_run(run_dir)
-    decisions = read_review(reviewed, run)
-    reviewed_record = file_record(reviewed)  # before writing: the file may be the run's own reviewed.tsv
-    selection = select_pairs(run.rows, run.config.export, decisions)
     stage = Path(tempfile.mkdtemp(dir=run_dir, prefix=".apply-"))
+    index: RunIndex | None = None
     try:
-        staged = _write_outputs(run, decisions, selection, stage)
+        index = RunIndex(stage / INDEX)
+        index.add_links(run.rows())
+        read_review(reviewed, index)
+        reviewed_record = file_record(reviewed)  # before writing: the file may be the run's own reviewed.tsv
+        staged, statuses, selector = _write_outputs(run, index, stage)
         files = []
         for path in staged:  # renames within one folder: each is atomic, and none can fail for space
             os.replace(path, run_dir / path.name)
             files.append(run_dir / path.name)
+        decisions = {
+            "accept": statuses["accept"],
+            "reject": statuses["reject"],
+            "fix": statuses["fix"],
+            "undecided": statuses[""],
+            "notes": index.notes(),
+        }
     finally:
+        if index is not None:
+            index.close()
         shutil.rmtree(stage, ignore_errors=True)
-    result = ApplyResult(run_dir, _decision_counts(run.rows, decisions), selection, files)
+    result = ApplyResult(run_dir, decisions, selector, files)
     _record_review(run, reviewed_record, result, command)
     return result

@@ -168,7 +168,7 @@ class ReviewPage:
         self.spill.close()
 
 
-def _outside_of(verdict: Verdict) -> str:
+def outside_of(verdict: Verdict) -> str:
     """Why the link is not in the corpus, per origin (``reference: min_align_score``); empty when it is."""
     return "; ".join(f"{origin}: {reason}" for origin, reason in verdict.items() if isinstance(reason, str))
 
@@ -197,7 +197,7 @@ class ReviewSink(Sink):
         self.page = page
 
     def add_link(self, row: LinkRow, verdict: Verdict) -> None:
-        self.page.add(row, NO_DECISION, _outside_of(verdict))
+        self.page.add(row, NO_DECISION, outside_of(verdict))
 
     def close(self) -> list[Path]:
         return [self.page.close()]

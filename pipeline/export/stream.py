@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.config import ExportSection
-from pipeline.export.base import Exporter, Sink
+from pipeline.export.base import Exporter, Sink, Verdict
 from pipeline.export.corpus import ORIGINS, CorpusExporter, LinkRow, Pair, Selector
 from pipeline.export.tsv import document_fields
 from pipeline.io import spill_file
@@ -46,7 +46,9 @@ def scored_rows(doc: AlignedDocument, scores: DocumentScores) -> list[LinkRow]:
 class ExportPass:
     """Every chosen format being written; :meth:`add` gives them one document's links."""
 
-    def __init__(self, exporters: Sequence[Exporter], settings: ExportSection, run_dir: Path) -> None:
+    def __init__(
+        self, exporters: Sequence[Exporter], settings: ExportSection, run_dir: Path, selector: Selector | None = None
+    ) -> None:
         self.sinks: list[Sink] = []
         self.later: dict[str, Any] = {}
         try:
@@ -56,7 +58,9 @@ class ExportPass:
             self.discard()
             raise
         self.pair_sinks = [s for e, s in zip(exporters, self.sinks, strict=True) if isinstance(e, CorpusExporter)]
-        self.selector = Selector(settings) if any(e.judged for e in exporters) else None
+        if selector is None and any(e.judged for e in exporters):
+            selector = Selector(settings)
+        self.selector = selector  # ``pipeline apply`` brings one that knows the review's decisions
         origins = ORIGINS[settings.pairs]
         self.first = origins[0]
         if self.pair_sinks:
@@ -64,18 +68,23 @@ class ExportPass:
 
     def add(self, rows: Sequence[LinkRow]) -> None:
         for row in rows:
-            verdict = self.selector.judge(row) if self.selector is not None else {}
-            for sink in self.sinks:
-                sink.add_link(row, verdict)
-            if not self.pair_sinks:
+            self.add_row(row)
+
+    def add_row(self, row: LinkRow) -> Verdict:
+        """Give one link to every format; the selector's verdict on it (empty without a selector)."""
+        verdict = self.selector.judge(row) if self.selector is not None else {}
+        for sink in self.sinks:
+            sink.add_link(row, verdict)
+        if not self.pair_sinks:
+            return verdict
+        for origin, pair in verdict.items():
+            if not isinstance(pair, Pair):
                 continue
-            for origin, pair in verdict.items():
-                if not isinstance(pair, Pair):
-                    continue
-                if origin == self.first:
-                    self._pair(pair)
-                else:
-                    self.later[origin].write(json.dumps([pair.zh, pair.en, pair.status, pair.note, *row.fields]) + "\n")
+            if origin == self.first:
+                self._pair(pair)
+            else:
+                self.later[origin].write(json.dumps([pair.zh, pair.en, pair.status, pair.note, *row.fields]) + "\n")
+        return verdict
 
     def _pair(self, pair: Pair) -> None:
         for sink in self.pair_sinks:

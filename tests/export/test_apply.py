@@ -14,9 +14,12 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.export import apply as apply_module
-from pipeline.export.apply import apply_review
+from pipeline.export.apply import apply_review, load_run
+from pipeline.export.corpus import NO_DECISION, CorpusExporter, Decision, read_link_rows, select_pairs
+from pipeline.export.review import page_data, render_page
 from pipeline.export.tsv import COLUMNS, format_tsv, read_tsv
 from pipeline.io import sha256_file
+from pipeline.registry import EXPORTERS
 
 FORMATS = {"formats": ["tsv", "moses", "jsonl", "tmx", "review"]}
 STATUS, ZH_FIXED, EN_FIXED, NOTE = (COLUMNS.index(c) for c in ("status", "zh_fixed", "en_fixed", "note"))
@@ -171,6 +174,54 @@ def test_every_problem_is_listed_at_once(sample_run: Callable[..., Path], tmp_pa
     ]
 
 
+def test_a_long_list_of_problems_is_cut_and_counted(sample_run: Callable[..., Path], tmp_path: Path) -> None:
+    run = sample_run(FORMATS)
+    reviewed = review_of(run, tmp_path, lambda rows: rows.extend([rows[0]] * 40))  # link a:0 forty times more
+    with pytest.raises(InputError, match="40 problems; nothing was applied") as caught:
+        apply_review(reviewed, run)
+    listed = str(caught.value).splitlines()[1:]
+    assert len(listed) == apply_module.MAX_SHOWN + 1 and listed[-1] == "  ... and 10 more"
+    assert listed[0].endswith(":9: link a:0 appears again (first on line 2)")
+
+
+def test_apply_writes_what_the_whole_run_selected_in_memory_gives(
+    sample_run: Callable[..., Path], tmp_path: Path
+) -> None:
+    """apply streams the run through an index on disk; the in-memory selection is its specification."""
+    run = sample_run({**FORMATS, "pairs": "both", "filters": {"drop_duplicates": True}})
+
+    def decide(rows: list[list[str]]) -> None:
+        rows[0][STATUS], rows[0][NOTE] = "Accept", "fine"
+        rows[1][STATUS] = "reject"
+        rows[3][STATUS], rows[3][ZH_FIXED] = "fix", "改过的句子。"
+        rows[6][NOTE] = "a note without a decision"
+
+    reviewed = review_of(run, tmp_path, decide)
+    links = list(read_link_rows(run / "aligned.tsv"))
+    header, review_rows = read_tsv(reviewed)
+    decisions = {}
+    for fields in review_rows:
+        values = dict(zip(header, fields, strict=True))
+        decision = Decision(values["status"].strip().lower(), values["zh_fixed"], values["en_fixed"], values["note"])
+        if decision != NO_DECISION:
+            decisions[(values["doc_id"], int(values["link_id"]))] = decision
+
+    apply_review(reviewed, run)
+
+    settings = load_run(run).config.export
+    selection = select_pairs(links, settings, decisions)
+    for name in settings.formats:
+        exporter = EXPORTERS.load(name)(settings)
+        if isinstance(exporter, CorpusExporter):
+            for path in exporter.write(selection, tmp_path / "whole"):
+                assert (run / path.name).read_bytes() == path.read_bytes(), path.name
+    page = render_page(page_data(run.name, links, decisions, selection))
+    assert (run / "review.html").read_text(encoding="utf-8") == page
+    expected = [[*r.fields, *decisions.get(r.key, NO_DECISION).fields()] for r in links]
+    assert read_tsv(run / "reviewed.tsv") == (list(COLUMNS), expected)
+    assert not [p for p in run.iterdir() if p.name.startswith(".apply-")]
+
+
 @pytest.mark.parametrize(
     ("header_edit", "message"),
     [
@@ -234,7 +285,7 @@ def test_a_failure_while_writing_leaves_the_run_as_it_was(
     def disk_full(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(apply_module, "write_review_page", disk_full)  # after the corpus files are staged
+    monkeypatch.setattr(apply_module.ReviewPage, "close", disk_full)  # after the corpus files are staged
     with pytest.raises(OSError, match="No space"):
         apply_review(reviewed, run)
     assert snapshot(run) == before
