@@ -235,7 +235,8 @@ def _summary(settings: ExportSection, counts: Mapping[str, OriginCounts]) -> dic
 @dataclass
 class Selection:
     """The pairs to write, counts per origin, and why each dropped link of an origin was dropped
-    (all in memory: for ``pipeline apply`` and tests; a run streams through a :class:`Selector`)."""
+    (all in memory: the specification the streamed paths are tested against; a run and ``pipeline apply``
+    stream through a :class:`Selector`)."""
 
     settings: ExportSection
     pairs: list[Pair] = field(default_factory=list)
@@ -342,7 +343,7 @@ def select_pairs(
 
 class CorpusExporter(Exporter):
     """An exporter of selected pairs. :meth:`open` gives a sink that receives the pairs origin after
-    origin; ``pipeline apply`` calls :meth:`write` with a selection that honours a review."""
+    origin; :meth:`write` writes a selection held in memory (the in-memory path the tests compare with)."""
 
     judged = True
 

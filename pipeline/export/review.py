@@ -181,7 +181,7 @@ def write_review_page(
     selection: Selection,
     limit: int | None = None,
 ) -> Path:
-    """The page for links held in memory (``pipeline apply``), at most ``limit`` of them."""
+    """The page for links held in memory, at most ``limit`` of them (what the streamed page is tested against)."""
     page = ReviewPage(path, run_name, limit)
     try:
         for row in rows:
