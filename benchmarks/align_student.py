@@ -71,24 +71,6 @@ def teacher(texts: list[str]) -> Tokens:
     return Tokens(out)
 
 
-def static_table() -> np.ndarray:
-    """Every vocabulary token encoded alone (``[CLS] token [SEP]``), unit length."""
-    import torch
-
-    encoder = SentenceEncoder(resolve("minilm"))
-    encoder.load()
-    tokenizer, model = encoder._tokenizer, encoder._model
-    ids, rows = torch.arange(tokenizer.vocab_size), []
-    with torch.inference_mode():
-        for start in range(0, len(ids), 1024):
-            chunk = ids[start : start + 1024]
-            cls, sep = torch.full_like(chunk, tokenizer.cls_token_id), torch.full_like(chunk, tokenizer.sep_token_id)
-            inputs = torch.stack([cls, chunk, sep], 1)
-            rows.append(model(input_ids=inputs, attention_mask=torch.ones_like(inputs)).last_hidden_state[:, 1].numpy())
-    table = np.concatenate(rows)
-    return table / np.linalg.norm(table, axis=1, keepdims=True)
-
-
 def student_model(table: np.ndarray) -> Any:
     import torch
 
@@ -235,7 +217,7 @@ def main() -> int:
     wmt_target = np.concatenate(
         [wmt.vectors[s : s + 100_000].astype(np.float32) @ project for s in range(0, len(wmt.ids), 100_000)]
     )
-    static = (static_table() @ project).astype(np.float32)
+    static = (align_mac.static_token_table(SentenceEncoder(resolve("minilm"))) @ project).astype(np.float32)
     static_fidelity = fidelity(static[mac.ids], mac_target)
     rows = [
         ("encoder (384 dimensions)", align_with(encodings(mac_texts, mac, mac.vectors.astype(np.float32))), 1.0),
