@@ -172,20 +172,17 @@ class RunIndex(Mapping[LinkKey, Decision]):
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO links (doc, link, identity) VALUES (?, ?, ?)", entries)
 
-    def identity(self, key: LinkKey) -> bytes | None:
-        found = self.db.execute("SELECT identity FROM links WHERE doc = ? AND link = ?", key).fetchone()
-        return found[0] if found else None
+    def link(self, key: LinkKey) -> tuple[bytes, int | None] | None:
+        """The link's identity digests and the review line it was met on (None: not yet); None without the link."""
+        found = self.db.execute("SELECT identity, line FROM links WHERE doc = ? AND link = ?", key).fetchone()
+        return (found[0], found[1]) if found else None
 
     def links_in(self, doc_id: str) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM links WHERE doc = ?", (doc_id,)).fetchone()[0])
 
-    def reviewed_on(self, key: LinkKey, line: int) -> int | None:
-        """Record that ``key`` is reviewed on ``line``; the line it was reviewed on before, if any."""
-        before = self.db.execute("SELECT line FROM links WHERE doc = ? AND link = ?", key).fetchone()
-        if before and before[0] is not None:
-            return int(before[0])
+    def met_on(self, key: LinkKey, line: int) -> None:
+        """Record that the review gives ``key`` on ``line`` (a second row for it is a problem)."""
         self.db.execute("UPDATE links SET line = ? WHERE doc = ? AND link = ?", (line, *key))
-        return None
 
     def decide(self, key: LinkKey, decision: Decision) -> None:
         if decision != NO_DECISION:
@@ -251,24 +248,30 @@ def _decision(values: Mapping[str, str]) -> tuple[Decision | None, list[str]]:
     return Decision(status, zh_fixed, en_fixed, values["note"]), []
 
 
-def _row_problems(values: Mapping[str, str], index: RunIndex) -> tuple[LinkKey | None, list[str]]:
+def _row_problems(values: Mapping[str, str], index: RunIndex) -> tuple[LinkKey | None, int | None, list[str]]:
+    """The row's link, the line the review gave it on before (if it did), and what is wrong with the row."""
     try:
         key = (values["doc_id"], int(values["link_id"].strip()))
     except ValueError:
-        return None, [f"link_id {values['link_id']!r} is not a whole number"]
-    identity = index.identity(key)
-    if identity is None:
+        return None, None, [f"link_id {values['link_id']!r} is not a whole number"]
+    found = index.link(key)
+    if found is None:
         known = index.links_in(key[0])
         hint = f"document {key[0]!r} has links 0-{known - 1}" if known else f"the run has no document {key[0]!r}"
-        return None, [f"unknown link id {key[0]}:{key[1]} ({hint}); is this a review of another run?"]
+        return None, None, [f"unknown link id {key[0]}:{key[1]} ({hint}); is this a review of another run?"]
+    identity, earlier = found
     given = _identity([values[c] for c in IDENTITY])
     changed = [c for k, c in enumerate(IDENTITY) if given[8 * k : 8 * k + 8] != identity[8 * k : 8 * k + 8]]
     if changed:
-        return None, [
-            f"link {key[0]}:{key[1]}: {', '.join(changed)} differ(s) from the run's aligned.tsv; "
-            "put corrections in zh_fixed / en_fixed and leave the run's columns as they are"
-        ]
-    return key, []
+        return (
+            None,
+            None,
+            [
+                f"link {key[0]}:{key[1]}: {', '.join(changed)} differ(s) from the run's aligned.tsv; "
+                "put corrections in zh_fixed / en_fixed and leave the run's columns as they are"
+            ],
+        )
+    return key, earlier, []
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -318,16 +321,16 @@ def read_review(path: Path, index: RunIndex) -> RunIndex:
             problems.add(line, f"{len(fields)} fields, expected {len(header)} (a tab or quote inside a text?)")
             continue
         values = dict(zip(header, fields, strict=True))
-        key, found = _row_problems(values, index)
+        key, earlier, found = _row_problems(values, index)
         decision, found_too = _decision(values)
         for problem in found + found_too:
             problems.add(line, problem)
         if key is None or decision is None:
             continue
-        first = index.reviewed_on(key, line)
-        if first is not None:
-            problems.add(line, f"link {key[0]}:{key[1]} appears again (first on line {first})")
+        if earlier is not None:
+            problems.add(line, f"link {key[0]}:{key[1]} appears again (first on line {earlier})")
             continue
+        index.met_on(key, line)
         index.decide(key, decision)
     if problems.count:
         raise problems.refusal()
