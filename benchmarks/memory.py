@@ -179,7 +179,10 @@ def measure(arguments: list[str]) -> dict[str, Any]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output = child.stdout.read() if child.stdout else ""
+    output = ""
+    if child.stdout is not None:  # always, with stdout=PIPE; closed once read
+        with child.stdout:
+            output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     done.set()
@@ -192,16 +195,19 @@ def measure(arguments: list[str]) -> dict[str, Any]:
 
 def write_review(aligned: Path, path: Path) -> None:
     """A reviewed copy of ``aligned``: every tenth link rejected, the next accepted, one in 97 of the rest fixed."""
-    columns = aligned.open(encoding="utf-8").readline().rstrip("\n").split("\t")
-    status, en_fixed = columns.index("status"), columns.index("en_fixed")
+    # aligned.tsv escapes tabs and line breaks inside texts, so a line is a record and a tab a field break
     with aligned.open(encoding="utf-8") as source, path.open("w", encoding="utf-8") as out:
-        for number, line in enumerate(source):
+        header = source.readline()
+        columns = header.rstrip("\n").split("\t")
+        status, en_fixed = columns.index("status"), columns.index("en_fixed")
+        out.write(header)
+        for number, line in enumerate(source, 1):
             fields = line.rstrip("\n").split("\t")
-            if number and number % 10 == 0:
+            if number % 10 == 0:
                 fields[status] = "reject"
-            elif number and number % 10 == 1:
+            elif number % 10 == 1:
                 fields[status] = "accept"
-            elif number and number % 97 == 2:
+            elif number % 97 == 2:
                 fields[status], fields[en_fixed] = "fix", "A fixed sentence."
             out.write("\t".join(fields) + "\n")
 
