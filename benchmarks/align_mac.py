@@ -26,7 +26,6 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -179,24 +178,6 @@ def confidence() -> None:
             print(f"| {low:.2f}-{min(high, 1.0):.2f} | {len(inside)} | {mean:.2f} | {share:.2f} |")
 
 
-def static_token_table(encoder: Any) -> np.ndarray:
-    """Every vocabulary token of ``encoder`` (a SentenceEncoder) encoded alone, ``[CLS] token [SEP]``;
-    unit vectors, one row per token id."""
-    import torch
-
-    encoder.load()
-    tokenizer, model = encoder._tokenizer, encoder._model
-    ids, rows = torch.arange(tokenizer.vocab_size), []
-    with torch.inference_mode():
-        for start in range(0, len(ids), 1024):
-            chunk = ids[start : start + 1024]
-            cls, sep = torch.full_like(chunk, tokenizer.cls_token_id), torch.full_like(chunk, tokenizer.sep_token_id)
-            inputs = torch.stack([cls, chunk, sep], 1)
-            rows.append(model(input_ids=inputs, attention_mask=torch.ones_like(inputs)).last_hidden_state[:, 1].numpy())
-    table = np.concatenate(rows)
-    return table / np.linalg.norm(table, axis=1, keepdims=True)
-
-
 def use_static_tokens(choice: str) -> None:
     """Replace the encoder's forward pass by static token vectors (an experiment, not a backend).
 
@@ -208,11 +189,12 @@ def use_static_tokens(choice: str) -> None:
     import torch
 
     from pipeline.align.embed import Encoding, SentenceEncoder, resolve
+    from pipeline.align.student import static_vectors
 
     torch.set_num_threads(1)
     encoder = SentenceEncoder(resolve(choice))
     started = time.perf_counter()
-    table = static_token_table(encoder)
+    table = static_vectors(encoder)
     tokenizer = encoder._tokenizer
     print(f"static vectors of {len(table)} tokens in {time.perf_counter() - started:.1f} s (not counted below)")
 

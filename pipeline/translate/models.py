@@ -137,7 +137,8 @@ def resolve(model: str, revision: str, models_dir: Path, if_missing: str = "erro
 class LocalModel:
     """A model found in the local model store, for ``pipeline models list``."""
 
-    kind: str  # "hub" (hub cache), "folder" (a MarianMT folder), "tiny" (the test model), "ctranslate2"
+    kind: str  # "hub" (hub cache), "folder" (a MarianMT folder), "tiny" (the test model), "ctranslate2",
+    # or "student" (an aligner encoder's student from `pipeline models distil-encoder`)
     name: str
     version: str
     path: Path
@@ -183,8 +184,24 @@ def _folder_models(models_dir: Path) -> list[LocalModel]:
     return found
 
 
+def _student_models(models_dir: Path) -> list[LocalModel]:
+    from pipeline.align.embed import STUDENT_CONFIG, weights_digest
+
+    found = []
+    for folder in sorted(models_dir.glob("*")):
+        if (folder / STUDENT_CONFIG).is_file():
+            try:
+                version = weights_digest(folder)
+            except ModelError:
+                version = "no weights"
+            found.append(LocalModel("student", folder.name, version, folder, _size(folder)))
+    return found
+
+
 def list_models(models_dir: Path) -> list[LocalModel]:
-    """Every model in ``models_dir``: hub downloads, plain MarianMT folders, CTranslate2 conversions."""
+    """Every model in ``models_dir``: hub downloads, plain MarianMT folders, CTranslate2 conversions,
+    and the aligner's distilled students."""
     if not models_dir.is_dir():
         return []
-    return [*_hub_models(models_dir), *_folder_models(models_dir), *_converted_models(models_dir)]
+    found = [*_hub_models(models_dir), *_folder_models(models_dir), *_converted_models(models_dir)]
+    return found + _student_models(models_dir)

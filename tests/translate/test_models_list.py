@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -27,6 +28,10 @@ def store(tiny_model: Path, root: Path) -> Path:
     marker = {"source": {"requested": "models/tiny", "folder_sha256": "abcdef" * 10}, "quantization": "int8"}
     (converted / "pipeline-ct2.json").write_text(json.dumps(marker), encoding="utf-8")
     (root / "ctranslate2" / ".tiny-abc-int8.tmp-123").mkdir()  # a killed conversion: not a model
+    student = root / "student-news"  # from `pipeline models distil-encoder` (listing reads no weights)
+    student.mkdir()
+    (student / "student.json").write_text("{}", encoding="utf-8")
+    (student / "student.safetensors").write_bytes(b"weights")
     (root / "README.md").write_text("the model store", encoding="utf-8")
     (root / "empty").mkdir()
     return root
@@ -39,6 +44,7 @@ def test_list_models_finds_every_kind_with_its_size(tiny_model: Path, tmp_path: 
         ("folder", "my-marian", ""),
         ("tiny", "tiny", ""),
         ("ctranslate2", "models/tiny (int8)", "abcdefabcdef"),
+        ("student", "student-news", hashlib.sha256(b"weights").hexdigest()[:12]),
     ]
     tiny_bytes = sum(p.stat().st_size for p in tiny_model.iterdir())
     assert found[0].bytes == found[2].bytes == tiny_bytes
