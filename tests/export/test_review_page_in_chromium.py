@@ -45,6 +45,8 @@ def browser(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
 def open_page(driver: Any, page: Path) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
+    # Reopening the page at the same address: the old page's flag must not pass for the new one's.
+    driver.execute_script("window.reviewReady = false")
     driver.get(page.as_uri())
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return window.reviewReady === true"))
 
