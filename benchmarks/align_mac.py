@@ -198,9 +198,9 @@ def use_static_tokens(choice: str) -> None:
     tokenizer = encoder._tokenizer
     print(f"static vectors of {len(table)} tokens in {time.perf_counter() - started:.1f} s (not counted below)")
 
-    def forward(self: SentenceEncoder, texts: list[str]) -> list[Encoding]:
+    def forward(self: SentenceEncoder, texts: list[str], ids: list[list[int]]) -> list[Encoding]:
         out = []
-        for token_ids in tokenizer(texts, truncation=True, max_length=256, add_special_tokens=False)["input_ids"]:
+        for token_ids in ids:
             token_ids = np.asarray(token_ids or [tokenizer.unk_token_id], dtype=np.int64)
             vectors = table[token_ids]
             mean = vectors.mean(0)
@@ -209,7 +209,7 @@ def use_static_tokens(choice: str) -> None:
         return out
 
     SentenceEncoder._forward = forward  # type: ignore[method-assign]
-    SentenceEncoder.load = lambda self: None  # type: ignore[method-assign]
+    SentenceEncoder.load = lambda self: setattr(self, "_tokenizer", tokenizer)  # type: ignore[method-assign]
 
 
 def _boundaries(beads: list[tuple[tuple[int, ...], tuple[int, ...], float]]) -> list[tuple[int, int]]:

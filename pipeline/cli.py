@@ -112,10 +112,10 @@ def _add_distil_command(model_commands: argparse._SubParsersAction[argparse.Argu
     distil = model_commands.add_parser(
         "distil-encoder",
         help="distil a small, fast student of the aligner's sentence encoder on your English",
-        description="Trains a student that gives the aligner's token matching about 30 times faster than its "
+        description="Trains a student that gives the aligner's token matching about 20 times faster than its "
         "teacher, from English text alone (no alignments): the references and translations of the corpus "
         "to align, or more text of its kind. Use the folder as align -> embedding_model. On MAC-Dev a student "
-        "aligns at strict F1 0.907-0.912 in about 2 s on one core, against the teacher's 0.920 in 30 s and "
+        "aligns at strict F1 0.907-0.912 in 2-3 s on one core, against the teacher's 0.920 in 27 s and "
         "the lexical aligner's 0.902 in 0.4 s (docs/benchmarks.md).",
     )
     distil.add_argument(

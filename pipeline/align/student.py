@@ -1,7 +1,7 @@
 """A small student of the sentence encoder, distilled on the user's own English, for fast aligning.
 
 The encoder's token matching (:mod:`pipeline.align.semantic`) needs one contextual vector per
-token, and all-MiniLM-L6-v2 costs about 9 ms a sentence on one core for it. A student built by
+token, and all-MiniLM-L6-v2 costs about 8 ms a sentence on one core for it. A student built by
 ``pipeline models distil-encoder`` gives vectors close to the teacher's for about 0.3 ms a
 sentence. It learns, from the token ids alone, to reproduce the teacher's last-layer token
 vectors after a PCA projection to ``dim`` dimensions:
@@ -18,11 +18,12 @@ The folder it writes holds ``student.json`` (architecture, teacher, training tex
 held-out cosine), ``student.safetensors`` and the teacher's tokenizer files; ``align ->
 embedding_model`` takes the folder like any encoder's. On MAC-Dev (docs/benchmarks.md) a student
 distilled on 54,000 sentences of news and Jane Austen (cosine 0.84 with the teacher's vectors there)
-aligns at strict F1 0.907-0.912 in about 2.1 s on one core, against 0.920 in about 30 s for the
-teacher and 0.902 in 0.4 s without an encoder: a speed/quality trade between the two. Text of the
-kind to be aligned serves it best; the alignments themselves are never needed. The token-matching
-chance priors of :mod:`pipeline.align.semantic` were set for the teacher; they weigh only in
-documents of a few sentences, where a document has too few random pairs of its own.
+aligns at strict F1 0.907-0.912 in 2-3 s on one core, against 0.920 in about 27 s for the
+teacher and 0.902 in 0.4 s without an encoder: a speed/quality trade between the two. Any
+English will do (a fifth of MAC-Dev's own text added raised the agreement, not the F1); the
+alignments themselves are never needed. The token-matching chance priors of
+:mod:`pipeline.align.semantic` were set for the teacher; they weigh only in documents of a few
+sentences, where a document has too few random pairs of its own.
 """
 
 from __future__ import annotations
@@ -34,16 +35,16 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from pipeline.align.embed import BATCH_SIZE, EncoderSource, Encoding, SentenceEncoder
 from pipeline.align.embed import STUDENT_CONFIG as CONFIG_FILE
 from pipeline.align.embed import STUDENT_WEIGHTS as WEIGHTS_FILE
+from pipeline.align.embed import EncoderSource, Encoding, SentenceEncoder
 from pipeline.errors import InputError, ModelError
 
 FORMAT = "pipeline-student/1"
@@ -190,30 +191,16 @@ class StudentEncoder(SentenceEncoder):
             raise ModelError(f"align -> embedding_model: cannot load the tokenizer in {where}: {exc}") from None
         self._model = load_weights(self.source.path, self.shape)
 
-    def _batches(self, texts: list[str]) -> Iterator[tuple[list[str], list[Encoding]]]:
-        """As the teacher's, but all texts are tokenized first and batched by token count: the
-        student is fast enough that padding (40% more positions when batches are sorted by
-        characters within chunks, as the teacher's are) is a third of its time."""
+    def _forward(self, texts: list[str], token_ids: list[list[int]]) -> list[Encoding]:
+        """One pass of the student over the token ids (no special tokens, as it was trained)."""
         import torch
 
-        self.load()
-        if not texts:
-            return
-        pieces = self._tokenizer(texts, truncation=True, max_length=self.shape.max_tokens, add_special_tokens=False)
-        ids = [np.asarray(p, np.int64) for p in pieces["input_ids"]]
-        lengths = np.array([len(p) for p in ids], np.int64)
-        offsets = np.concatenate([[0], np.cumsum(lengths)])
-        flat = np.concatenate(ids)
-        order = np.argsort(lengths, kind="stable")
+        ids = [np.asarray(p[: self.shape.max_tokens], np.int64) for p in token_ids]
+        offsets = np.cumsum([0, *(len(p) for p in ids)])
+        batch, mask, _ = next(padded_batches(np.concatenate(ids), offsets, range(len(texts)), len(texts)))
         with torch.inference_mode():
-            for start in range(0, len(order), BATCH_SIZE):
-                chunk = order[start : start + BATCH_SIZE].tolist()
-                batch, mask, _ = next(padded_batches(flat, offsets, chunk, len(chunk)))
-                hidden = torch.nn.functional.normalize(self._model(batch, mask), dim=-1).numpy()
-                yield (
-                    [texts[k] for k in chunk],
-                    [self._encoding(hidden[r, : lengths[k]], ids[k]) for r, k in enumerate(chunk)],
-                )
+            hidden = torch.nn.functional.normalize(self._model(batch, mask), dim=-1).numpy()
+        return [self._encoding(hidden[k, : len(ids[k])], ids[k]) for k in range(len(texts))]
 
     def _encoding(self, tokens: np.ndarray, ids: np.ndarray) -> Encoding:
         mean = tokens.sum(0) if len(tokens) else np.zeros(self.shape.dim, np.float32)
