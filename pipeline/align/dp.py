@@ -456,7 +456,8 @@ class DPAligner(Aligner):
 
             # Resolved now, so that a missing model fails before any document is read;
             # its weights load when the first document is aligned.
-            self.encoder = encoder_for(resolve(self.settings.embedding_model))
+            source = resolve(self.settings.embedding_model)
+            self.encoder = encoder_for(source, self.settings.embedding_precision)
         self.stats = AlignmentStats()  # the last document
         self.totals = AlignmentStats()  # every document since construction
 
@@ -471,7 +472,7 @@ class DPAligner(Aligner):
         encoder = ""
         if self.encoder is not None:
             encoder = (
-                f"|embed:{self.encoder.source.identity}|lexical:{s.lexical_weight}"
+                f"|embed:{self.encoder.source.identity}|precision:{self.encoder.precision}|lexical:{s.lexical_weight}"
                 f"|tokens:{s.token_weight}|sentences:{s.sentence_weight}"
             )
         return (
@@ -512,6 +513,7 @@ class DPAligner(Aligner):
             out["embedding_model"] = {
                 "name": s.embedding_model,
                 "identity": self.encoder.source.identity,
+                "precision": self.encoder.precision,
                 "path": str(self.encoder.source.path),
             }
         return out

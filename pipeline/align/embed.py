@@ -75,6 +75,11 @@ def problem(choice: str) -> str | None:
     return None
 
 
+def is_student(choice: str) -> bool:
+    """Whether ``choice`` is the folder of a distilled student (:mod:`pipeline.align.student`)."""
+    return choice not in PACKAGED and (Path(choice).expanduser() / STUDENT_CONFIG).is_file()
+
+
 def resolve(choice: str) -> EncoderSource:
     """The folder behind ``choice`` (``minilm`` or a path); a missing one is a :class:`ModelError`.
 
@@ -93,6 +98,24 @@ def resolve(choice: str) -> EncoderSource:
     if (folder / STUDENT_CONFIG).is_file():
         return EncoderSource(choice, folder, f"student({folder.name}@{weights_digest(folder)})")
     return EncoderSource(choice, folder, f"path({folder.name})")
+
+
+def resolve_precision(choice: str) -> str:
+    """``float32`` or ``bfloat16``: ``auto`` takes bfloat16 where the CPU computes it natively.
+
+    bfloat16 matrix products run through oneDNN's AVX-512 kernels: all-MiniLM-L6-v2 encodes
+    MAC-Dev in about half the time, with every link the same (docs/benchmarks.md). Without
+    AVX-512 oneDNN would emulate it slowly, so ``auto`` keeps float32 there.
+    """
+    if choice != "auto":
+        return choice
+    import torch
+
+    try:
+        native = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a build without oneDNN
+        native = False
+    return "bfloat16" if native else "float32"
 
 
 def weights_digest(folder: Path) -> str:
@@ -119,8 +142,9 @@ class Encoding:
 class SentenceEncoder:
     """A sentence-transformers model folder run through ``transformers`` (see the module docstring)."""
 
-    def __init__(self, source: EncoderSource) -> None:
+    def __init__(self, source: EncoderSource, precision: str = "float32") -> None:
         self.source = source
+        self.precision = precision  # float32 or bfloat16 (resolved: see resolve_precision)
         self.encoded_texts = 0  # texts that went through the model (cache misses)
         self._cache: OrderedDict[str, Encoding] = OrderedDict()
         self._model: Any = None
@@ -140,7 +164,13 @@ class SentenceEncoder:
             self._model = AutoModel.from_pretrained(path, trust_remote_code=False).eval()
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"align -> embedding_model: cannot load {path}: {exc}") from None
+        self._model = in_precision(self._model, self.precision)
         self._pooling = _pooling(path)
+
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Each text's token ids, special tokens left out, cut to ``MAX_TOKENS``."""
+        self.load()
+        return self._tokenizer(texts, truncation=True, max_length=MAX_TOKENS, add_special_tokens=False)["input_ids"]
 
     def encode(self, texts: Sequence[str]) -> list[Encoding]:
         """One :class:`Encoding` per text, from the cache where the text was seen before."""
@@ -170,9 +200,7 @@ class SentenceEncoder:
         by characters within chunks of 1,024 texts instead, batches held 40% padding on MAC-Dev.
         The token ids (without special tokens) go to the forward pass with the texts.
         """
-        self.load()
-        pieces = self._tokenizer(texts, truncation=True, max_length=MAX_TOKENS, add_special_tokens=False)
-        ids = pieces["input_ids"]
+        ids = self.token_ids(texts)
         order = sorted(range(len(texts)), key=lambda k: len(ids[k]))
         for start in range(0, len(order), BATCH_SIZE):
             chosen = order[start : start + BATCH_SIZE]
@@ -200,7 +228,7 @@ class SentenceEncoder:
         )
         special = batch.pop("special_tokens_mask").bool()
         with torch.inference_mode():
-            hidden = self._model(**batch).last_hidden_state
+            hidden = self._model(**batch).last_hidden_state.float()
         mask = batch["attention_mask"].bool()
         if self._pooling == "cls":
             pooled = hidden[:, 0]
@@ -218,6 +246,15 @@ class SentenceEncoder:
             )
             for k in range(len(texts))
         ]
+
+
+def in_precision(model: Any, precision: str) -> Any:
+    """``model`` with its weights in ``precision`` (float32 as loaded, or bfloat16)."""
+    if precision == "bfloat16":
+        import torch
+
+        return model.to(torch.bfloat16)
+    return model
 
 
 def _pooling(folder: Path) -> str:
@@ -245,18 +282,24 @@ def one_blas_thread() -> AbstractContextManager[object]:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-_ENCODERS: dict[tuple[Path, str], SentenceEncoder] = {}
+_ENCODERS: dict[tuple[Path, str, str], SentenceEncoder] = {}
 
 
-def encoder_for(source: EncoderSource) -> SentenceEncoder:
-    """The process's encoder for ``source`` (one model load and one cache per folder and identity:
-    a student distilled again into the same folder is a new encoder)."""
-    key = (source.path, source.identity)
+def encoder_for(source: EncoderSource, precision: str = "float32") -> SentenceEncoder:
+    """The process's encoder for ``source`` (one model load and one cache per folder, identity and
+    precision: a student distilled again into the same folder is a new encoder).
+
+    ``precision`` (``auto``, ``float32``, ``bfloat16``) is the encoder's; a student always runs in
+    float32 on NumPy, and ``auto`` then imports nothing (the config refuses ``bfloat16`` for one).
+    """
+    student = is_student(str(source.path))
+    precision = "float32" if student else resolve_precision(precision)
+    key = (source.path, source.identity, precision)
     if key not in _ENCODERS:
-        if (source.path / STUDENT_CONFIG).is_file():
+        if student:
             from pipeline.align.student import StudentEncoder
 
             _ENCODERS[key] = StudentEncoder(source)
         else:
-            _ENCODERS[key] = SentenceEncoder(source)
+            _ENCODERS[key] = SentenceEncoder(source, precision)
     return _ENCODERS[key]

@@ -16,10 +16,11 @@ vectors after a PCA projection to ``dim`` dimensions:
 
 The folder it writes holds ``student.json`` (architecture, teacher, training text hashes, the
 held-out cosine), ``student.safetensors`` and the teacher's tokenizer files; ``align ->
-embedding_model`` takes the folder like any encoder's. On MAC-Dev (docs/benchmarks.md) a student
+embedding_model`` takes the folder like any encoder's, and runs the student in NumPy
+(:class:`StudentForward`), without torch. On MAC-Dev (docs/benchmarks.md) a student
 distilled on 54,000 sentences of news and Jane Austen (cosine 0.84 with the teacher's vectors there)
-aligns at strict F1 0.907-0.912 in 2-3 s on one core, against 0.920 in about 27 s for the
-teacher and 0.902 in 0.4 s without an encoder: a speed/quality trade between the two. Any
+aligns at strict F1 0.907-0.912 in about 2.2 s on one core, against 0.920 in about 13 s for the
+teacher (bfloat16) and 0.902 in 0.4 s without an encoder: a speed/quality trade between the two. Any
 English will do (a fifth of MAC-Dev's own text added raised the agreement, not the F1); the
 alignments themselves are never needed. The token-matching chance priors of
 :mod:`pipeline.align.semantic` were set for the teacher; they weigh only in documents of a few
@@ -35,24 +36,29 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from pipeline.align.embed import MAX_TOKENS, EncoderSource, Encoding, SentenceEncoder
 from pipeline.align.embed import STUDENT_CONFIG as CONFIG_FILE
 from pipeline.align.embed import STUDENT_WEIGHTS as WEIGHTS_FILE
-from pipeline.align.embed import EncoderSource, Encoding, SentenceEncoder
 from pipeline.errors import InputError, ModelError
 
 FORMAT = "pipeline-student/1"
+#: The teacher's tokenizer, saved in the student's folder by ``save_pretrained``.
+TOKENIZER_FILE = "tokenizer.json"
 #: Training sentences: fewer distil poorly (refused), more are sampled down to the limit.
 MIN_SENTENCES = 20
 #: Token vectors sampled for the PCA, and the teacher's sentences per encoding chunk.
 PCA_TOKENS = 200_000
 CHUNK_SENTENCES = 4096
+#: Token rows per block of the NumPy feed-forward layer: 256 x 512 floats (512 kB) stay in cache;
+#: the whole batch at once (up to 20 MB) made GELU three times slower.
+FEED_FORWARD_ROWS = 256
 
 
 @dataclass(frozen=True)
@@ -146,12 +152,10 @@ def build_model(shape: StudentShape) -> Any:
     return Student()
 
 
-def padded_batches(
+def padded_arrays(
     ids: np.ndarray, offsets: np.ndarray, order: Sequence[int], size: int
-) -> Any:  # Iterator[tuple[Tensor, Tensor, np.ndarray]]
-    """(ids, mask, flat token rows) for each run of ``size`` sentences in ``order``."""
-    import torch
-
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(ids, mask, flat token rows) for each run of ``size`` sentences in ``order``, as NumPy arrays."""
     for start in range(0, len(order), size):
         chunk = order[start : start + size]
         width = max(1, max(int(offsets[k + 1] - offsets[k]) for k in chunk))
@@ -162,7 +166,17 @@ def padded_batches(
             n = int(offsets[k + 1] - offsets[k])
             batch[r, :n], mask[r, :n] = ids[offsets[k] : offsets[k + 1]], True
             rows.append(np.arange(offsets[k], offsets[k + 1]))
-        yield torch.from_numpy(batch), torch.from_numpy(mask), np.concatenate(rows)
+        yield batch, mask, np.concatenate(rows)
+
+
+def padded_batches(
+    ids: np.ndarray, offsets: np.ndarray, order: Sequence[int], size: int
+) -> Any:  # Iterator[tuple[Tensor, Tensor, np.ndarray]]
+    """As :func:`padded_arrays`, with the ids and mask as torch tensors (for training)."""
+    import torch
+
+    for batch, mask, rows in padded_arrays(ids, offsets, order, size):
+        yield torch.from_numpy(batch), torch.from_numpy(mask), rows
 
 
 class StudentEncoder(SentenceEncoder):
@@ -170,42 +184,137 @@ class StudentEncoder(SentenceEncoder):
 
     Token vectors come from the student (unit length, ``dim`` dimensions); the sentence vector is
     their normalised mean, since the student learns no pooled vector of its own (it matters only
-    with ``sentence_weight`` > 0).
+    with ``sentence_weight`` > 0). Aligning with a student needs neither torch nor transformers:
+    the tokenizer is read with ``tokenizers`` (which ``transformers`` wraps around the same
+    ``tokenizer.json``) and the network runs in NumPy (:class:`StudentForward`). Importing the two
+    took about 1.7 s on the development machine, more than the student's whole forward pass over
+    MAC-Dev.
     """
 
     def __init__(self, source: EncoderSource) -> None:
-        super().__init__(source)
+        super().__init__(source, "float32")  # NumPy computes in float32 (see StudentForward)
         self.shape = StudentShape()
 
     def load(self) -> None:
         if self._model is not None:
             return
-        from transformers import AutoTokenizer
-
         config = read_config(self.source.path)
         self.shape = StudentShape(**config["architecture"])
-        try:
-            self._tokenizer = AutoTokenizer.from_pretrained(self.source.path)
-        except (OSError, ValueError) as exc:
-            where = self.source.path
-            raise ModelError(f"align -> embedding_model: cannot load the tokenizer in {where}: {exc}") from None
-        self._model = load_weights(self.source.path, self.shape)
+        self._tokenizer = read_tokenizer(self.source.path / TOKENIZER_FILE)
+        self._model = StudentForward(read_weights(self.source.path, self.shape), self.shape)
+
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        self.load()
+        return [e.ids[:MAX_TOKENS] for e in self._tokenizer.encode_batch(texts, add_special_tokens=False)]
 
     def _forward(self, texts: list[str], token_ids: list[list[int]]) -> list[Encoding]:
         """One pass of the student over the token ids (no special tokens, as it was trained)."""
-        import torch
-
         ids = [np.asarray(p[: self.shape.max_tokens], np.int64) for p in token_ids]
         offsets = np.cumsum([0, *(len(p) for p in ids)])
-        batch, mask, _ = next(padded_batches(np.concatenate(ids), offsets, range(len(texts)), len(texts)))
-        with torch.inference_mode():
-            hidden = torch.nn.functional.normalize(self._model(batch, mask), dim=-1).numpy()
+        batch, mask, _ = next(padded_arrays(np.concatenate(ids), offsets, range(len(texts)), len(texts)))
+        hidden = self._model(batch, mask)
+        hidden /= np.maximum(np.linalg.norm(hidden, axis=-1, keepdims=True), 1e-12)
         return [self._encoding(hidden[k, : len(ids[k])], ids[k]) for k in range(len(texts))]
 
     def _encoding(self, tokens: np.ndarray, ids: np.ndarray) -> Encoding:
         mean = tokens.sum(0) if len(tokens) else np.zeros(self.shape.dim, np.float32)
         sentence = (mean / (np.linalg.norm(mean) + 1e-9)).astype(np.float32)
         return Encoding(sentence, tokens.astype(np.float16), ids)
+
+
+class StudentForward:
+    """The student network of :func:`build_model` computed in NumPy, float32, for inference.
+
+    The same arithmetic as torch's pre-norm ``TransformerEncoderLayer`` (layer norms with eps
+    1e-5, multi-head attention with padded keys masked, exact GELU) and the output projection;
+    a test holds the two to within 1e-4. Temporaries are updated in place where the formula
+    allows: fresh arrays of a few MB each cost page faults that made GELU four times slower.
+    """
+
+    def __init__(self, weights: dict[str, np.ndarray], shape: StudentShape) -> None:
+        self.w, self.shape = weights, shape
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """(sentences, tokens, dim) output vectors for padded ``ids`` (``mask``: real tokens)."""
+        w, (batch, width), dim = self.w, ids.shape, self.shape.dim
+        heads = self.shape.heads
+        x = w["embedding.weight"][ids] + w["position.weight"][:width][None]
+        # A large negative rather than -inf: a sentence with no token at all (every key masked)
+        # gets uniform weights instead of NaN, and its rows are never read.
+        masked = np.where(mask, np.float32(0), np.float32(-1e9))[:, None, None, :]
+        for layer in range(self.shape.layers):
+            p = f"layers.layers.{layer}."
+            y = _layer_norm(x, w[p + "norm1.weight"], w[p + "norm1.bias"]).reshape(batch * width, dim)
+            qkv = _linear(y, w[p + "self_attn.in_proj_weight"], w[p + "self_attn.in_proj_bias"])
+            q, k, v = qkv.reshape(batch, width, 3, heads, dim // heads).transpose(2, 0, 3, 1, 4)
+            scores = q @ k.transpose(0, 1, 3, 2)
+            scores *= np.float32(1 / math.sqrt(dim // heads))
+            scores += masked
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            attended = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * width, dim)
+            x += _linear(attended, w[p + "self_attn.out_proj.weight"], w[p + "self_attn.out_proj.bias"]).reshape(
+                x.shape
+            )
+            y = _layer_norm(x, w[p + "norm2.weight"], w[p + "norm2.bias"]).reshape(batch * width, dim)
+            rows = x.reshape(batch * width, dim)
+            for start in range(0, len(y), FEED_FORWARD_ROWS):  # the wide hidden layer stays in cache
+                block = slice(start, start + FEED_FORWARD_ROWS)
+                hidden = _gelu(_linear(y[block], w[p + "linear1.weight"], w[p + "linear1.bias"]))
+                rows[block] += _linear(hidden, w[p + "linear2.weight"], w[p + "linear2.bias"])
+        return _linear(x.reshape(batch * width, dim), w["out.weight"], w["out.bias"]).reshape(batch, width, dim)
+
+
+def _linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    out = x @ weight.T
+    out += bias
+    return out
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    centred = x - x.mean(-1, keepdims=True)
+    scale = np.sqrt((centred * centred).mean(-1, keepdims=True) + np.float32(eps))
+    centred /= scale
+    centred *= weight
+    centred += bias
+    return centred
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """``x * Phi(x)``, exact GELU as torch's default, through an erf accurate to 1.5e-7
+    (Abramowitz and Stegun 7.1.26): NumPy has no erf of its own."""
+    z = x * np.float32(1 / math.sqrt(2))
+    a = np.abs(z)
+    t = 1 / (1 + np.float32(0.3275911) * a)
+    poly = np.float32(1.061405429) * t
+    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += np.float32(coefficient)
+        poly *= t
+    a *= a
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    poly *= a  # 1 - erf(|z|)
+    np.subtract(1, poly, out=poly)
+    np.copysign(poly, z, out=poly)  # erf(z)
+    poly += 1
+    poly *= x
+    poly *= np.float32(0.5)
+    return poly
+
+
+def read_tokenizer(path: Path) -> Any:
+    """The teacher's fast tokenizer from its ``tokenizer.json``, with no truncation or padding of
+    its own (``save_pretrained`` records the last call's); a missing or broken file is a :class:`ModelError`."""
+    from tokenizers import Tokenizer
+
+    try:
+        tokenizer = Tokenizer.from_file(str(path))
+    except Exception as exc:  # tokenizers raises plain Exception for a missing or malformed file
+        raise ModelError(f"{path}: cannot load the student's tokenizer ({exc}); distil it again") from None
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
 
 
 def read_config(folder: Path) -> dict[str, Any]:
@@ -225,16 +334,53 @@ def read_config(folder: Path) -> dict[str, Any]:
     return config
 
 
-def load_weights(folder: Path, shape: StudentShape) -> Any:
-    from safetensors.torch import load_file
+def read_weights(folder: Path, shape: StudentShape) -> dict[str, np.ndarray]:
+    """The student's weights as float32 NumPy arrays, checked against ``shape``: a missing or
+    foreign file is a :class:`ModelError` naming it."""
+    from safetensors.numpy import load_file
 
-    model = build_model(shape)
+    path = folder / WEIGHTS_FILE
     try:
-        model.load_state_dict(load_file(str(folder / WEIGHTS_FILE)))
-    except (OSError, RuntimeError) as exc:
-        path = folder / WEIGHTS_FILE
+        weights = {name: array.astype(np.float32, copy=False) for name, array in load_file(str(path)).items()}
+    except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: cannot load the student's weights ({exc}); distil it again") from None
-    return model.eval()
+    expected = _weight_shapes(shape)
+    found = {name: tuple(array.shape) for name, array in weights.items()}
+    if found != expected:
+        differ = sorted(set(found) ^ set(expected) | {n for n in found if found.get(n) != expected.get(n)})
+        raise ModelError(
+            f"{path}: cannot load the student's weights (they do not fit student.json's architecture: "
+            f"{', '.join(differ[:3])}); distil it again"
+        )
+    return weights
+
+
+def _weight_shapes(shape: StudentShape) -> dict[str, tuple[int, ...]]:
+    """Every tensor of :func:`build_model`'s network and its shape."""
+    d, f = shape.dim, shape.feed_forward
+    shapes: dict[str, tuple[int, ...]] = {
+        "embedding.weight": (shape.vocabulary, d),
+        "position.weight": (shape.max_tokens, d),
+        "out.weight": (d, d),
+        "out.bias": (d,),
+    }
+    for layer in range(shape.layers):
+        p = f"layers.layers.{layer}."
+        shapes |= {
+            p + "self_attn.in_proj_weight": (3 * d, d),
+            p + "self_attn.in_proj_bias": (3 * d,),
+            p + "self_attn.out_proj.weight": (d, d),
+            p + "self_attn.out_proj.bias": (d,),
+            p + "linear1.weight": (f, d),
+            p + "linear1.bias": (f,),
+            p + "linear2.weight": (d, f),
+            p + "linear2.bias": (d,),
+            p + "norm1.weight": (d,),
+            p + "norm1.bias": (d,),
+            p + "norm2.weight": (d,),
+            p + "norm2.bias": (d,),
+        }
+    return shapes
 
 
 # --- distilling -------------------------------------------------------------------------------

@@ -143,3 +143,26 @@ def test_each_sentence_is_encoded_once_per_process(minilm: embed.SentenceEncoder
     assert again.align(zh, mt, en) == first
     assert minilm.encoded_texts == before
     assert again.describe()["counts"]["encoded_sentences"] == 20
+
+
+def test_a_precision_asked_for_is_kept_and_auto_picks_one_of_the_two() -> None:
+    assert embed.resolve_precision("float32") == "float32"
+    assert embed.resolve_precision("bfloat16") == "bfloat16"
+    assert embed.resolve_precision("auto") in {"float32", "bfloat16"}
+
+
+def test_an_unknown_precision_is_refused_with_the_valid_names() -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.validate({"ingest": {"sources": ["-"]}, "align": {"name": "dp", "embedding_precision": "float16"}})
+    assert "embedding_precision" in str(caught.value) and "'auto', 'float32' or 'bfloat16'" in str(caught.value)
+
+
+@needs_minilm
+def test_the_encoder_in_bfloat16_keeps_its_vectors_to_within_rounding() -> None:
+    texts = ["Trinket peeped out from behind the table-cloth.", "Wei Xiaobao looked out from under the table."]
+    source = embed.resolve("minilm")
+    full, half = (embed.SentenceEncoder(source, p).encode(texts) for p in ("float32", "bfloat16"))
+    for a, b in zip(full, half, strict=True):
+        np.testing.assert_array_equal(a.ids, b.ids)
+        assert (a.tokens.astype(np.float32) * b.tokens.astype(np.float32)).sum(1).min() > 0.98
+        assert float(a.sentence @ b.sentence) > 0.995

@@ -33,6 +33,7 @@ class FakeEncoder:
 
     def __init__(self) -> None:
         self.source = EncoderSource("fake", Path("fake"), "fake")
+        self.precision = "float32"
         self.asked: list[str] = []
 
     def encode(self, texts: Sequence[str]) -> list[Encoding]:

@@ -13,18 +13,21 @@ import hashlib
 import importlib.util
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from pipeline import config
 from pipeline.align import embed, student
 from pipeline.align.commands import read_sentences
 from pipeline.align.dp import DPAligner
 from pipeline.align.evaluate import read_links
 from pipeline.cli import main
 from pipeline.config import DPAlignerSettings
-from pipeline.errors import InputError, ModelError
+from pipeline.errors import ConfigError, InputError, ModelError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEXTS = [FIXTURES / "seed.en.sents", FIXTURES / "seed.mt.sents"]
@@ -201,3 +204,72 @@ def test_sentences_without_a_token_are_left_out_of_training(teacher: embed.Sente
     assert len(tokens) == 2 and np.all(np.diff(tokens.offsets) > 0)
     with pytest.raises(InputError, match="no word the teacher's tokenizer reads"):
         student.teacher_table(teacher, ["\u200b", "\u0007"], 8)
+
+
+def test_a_broken_tokenizer_is_a_model_error_naming_the_file(folder: Path, tmp_path: Path) -> None:
+    copy = shutil.copytree(folder, tmp_path / "tokenizerless")
+    (copy / "tokenizer.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match=f"{copy / 'tokenizer.json'}: cannot load the student's tokenizer"):
+        student.StudentEncoder(embed.resolve(str(copy))).encode(["A sentence."])
+
+
+def test_the_student_reads_its_tokenizer_without_transformers_and_cuts_long_texts(
+    folder: Path, teacher: embed.SentenceEncoder
+) -> None:
+    # The saved tokenizer.json records the teacher's last padding and truncation; neither may apply.
+    texts = ["Short.", "word " * 400, "“Quoted,” she said — and left.", ""]
+    ids = student.StudentEncoder(embed.resolve(str(folder))).token_ids(texts)
+    assert ids == [list(i) for i in teacher.token_ids(texts)]
+    assert [len(i) for i in ids] == [2, embed.MAX_TOKENS, len(ids[2]), 0]
+
+
+def test_the_numpy_forward_pass_is_the_torch_networks(folder: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    shape = student.StudentShape(**student.read_config(folder)["architecture"])
+    network = student.build_model(shape)
+    network.load_state_dict(load_file(str(folder / "student.safetensors")))
+    ids = np.random.default_rng(0).integers(0, shape.vocabulary, (5, 9))
+    mask = np.arange(9)[None] < np.array([9, 4, 1, 7, 0])[:, None]  # ragged, one sentence without a token
+    ours = student.StudentForward(student.read_weights(folder, shape), shape)(ids, mask)
+    with torch.inference_mode():
+        theirs = network.eval()(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+    np.testing.assert_allclose(ours[mask], theirs[mask], atol=1e-4)
+    assert np.isfinite(ours).all()
+
+
+def test_aligning_with_a_student_imports_neither_torch_nor_transformers(folder: Path) -> None:
+    script = f"""
+import sys
+from pathlib import Path
+from pipeline.align.commands import read_sentences
+from pipeline.align.dp import DPAligner
+from pipeline.config import DPAlignerSettings
+zh, en, mt = (read_sentences(Path({str(FIXTURES)!r}) / f"seed.{{k}}.sents") for k in ("zh", "en", "mt"))
+aligner = DPAligner(DPAlignerSettings(embedding_model={str(folder)!r}))
+assert aligner.align(zh, mt, en) and aligner.encoder.encoded_texts
+print(sorted(m for m in ("torch", "transformers") if m in sys.modules), aligner.signature())
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("[] ") and "|precision:float32|" in out
+
+
+def test_weights_that_do_not_fit_the_architecture_are_a_model_error(folder: Path, tmp_path: Path) -> None:
+    copy = shutil.copytree(folder, tmp_path / "misfit")
+    config = json.loads((copy / "student.json").read_text(encoding="utf-8"))
+    config["architecture"]["layers"] = 2  # the weights have one layer
+    (copy / "student.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ModelError, match="do not fit student.json's architecture: layers.layers.1.*distil it again"):
+        student.StudentEncoder(embed.resolve(str(copy))).encode(["A sentence."])
+
+
+def test_a_student_runs_in_float32_and_bfloat16_is_refused_for_it(folder: Path) -> None:
+    assert DPAligner(DPAlignerSettings(embedding_model=str(folder))).encoder.precision == "float32"
+    with pytest.raises(ConfigError, match="embedding_precision: a distilled student runs in float32"):
+        config.validate(
+            {
+                "ingest": {"sources": ["-"]},
+                "align": {"name": "dp", "embedding_model": str(folder), "embedding_precision": "bfloat16"},
+            }
+        )
