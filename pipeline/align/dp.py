@@ -529,12 +529,15 @@ class DPAligner(Aligner):
             raise InputError(f"{len(sources)} source sentences but {len(translations)} translations")
         self.stats = AlignmentStats(documents=1)
         try:
-            if self.encoder is None:
-                return self._align(sources, translations, references, paragraphs)
+            if self.encoder is None or not sources or not references:
+                return self._align(sources, translations, references, paragraphs, None)
             from pipeline.align.embed import one_blas_thread
 
+            # Encoded before BLAS is held to one thread: a student's NumPy forward pass is large
+            # matrix products, which use every core the machine gives (the search's are small).
+            semantic = self._encode(self.encoder, translations, references)
             with one_blas_thread():
-                return self._align(sources, translations, references, paragraphs)
+                return self._align(sources, translations, references, paragraphs, semantic)
         finally:
             self.totals.add(self.stats)
 
@@ -544,14 +547,14 @@ class DPAligner(Aligner):
         translations: Sequence[str],
         references: Sequence[str],
         paragraphs: Paragraphs | None,
+        semantic: SemanticDocument | None,
     ) -> list[Bead]:
         n, m = len(sources), len(references)
         if n == 0 or m == 0:
             return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
         signals = DocumentSignals.from_texts(sources, translations, references, paragraphs, self.shapes)
         self.stats.with_paragraphs = int(signals.paragraphs)
-        if self.encoder is not None:
-            signals.semantic = self._encode(self.encoder, translations, references)
+        signals.semantic = semantic
         scorer = BeadScorer(signals, self.settings)
         band, scores, steps = self._search(signals, scorer)
         if self.translator is not None and (self.settings.retranslate or self.settings.forced_decoding):
