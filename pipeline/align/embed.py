@@ -11,7 +11,9 @@ The folder is loaded with ``transformers`` (``AutoTokenizer``, ``AutoModel``) ra
 ``sentence-transformers``: one forward pass gives both what the aligner compares, each token's
 contextual vector and the sentence vector pooled from them as the model was trained (mean of
 the tokens unless its pooling config says ``cls``; unit length as its ``Normalize`` module does),
-and the import stays light. torch and transformers are imported when the first text is encoded.
+and the import stays light. torch is imported when the aligner is built (``embedding_precision:
+auto`` asks it whether the CPU computes bfloat16), transformers when the first text is encoded. A
+distilled student needs neither (:class:`pipeline.align.student.StudentEncoder`).
 
 Encodings are cached by text, per model and process, so a sentence met again (a second
 aligner over the same document, a benchmark's sweep) is not encoded twice.
@@ -164,7 +166,7 @@ class SentenceEncoder:
             self._model = AutoModel.from_pretrained(path, trust_remote_code=False).eval()
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"align -> embedding_model: cannot load {path}: {exc}") from None
-        self._model = in_precision(self._model, self.precision)
+        self._model = _in_precision(self._model, self.precision)
         self._pooling = _pooling(path)
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
@@ -248,7 +250,7 @@ class SentenceEncoder:
         ]
 
 
-def in_precision(model: Any, precision: str) -> Any:
+def _in_precision(model: Any, precision: str) -> Any:
     """``model`` with its weights in ``precision`` (float32 as loaded, or bfloat16)."""
     if precision == "bfloat16":
         import torch
