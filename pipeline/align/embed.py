@@ -97,7 +97,7 @@ def resolve(choice: str) -> EncoderSource:
         folder = Path(spec.origin).parent / "model"  # type: ignore[union-attr, arg-type]
         return EncoderSource(choice, folder, f"{choice}({model})")
     folder = Path(choice).expanduser().resolve()
-    if (folder / STUDENT_CONFIG).is_file():
+    if is_student(str(folder)):
         return EncoderSource(choice, folder, f"student({folder.name}@{weights_digest(folder)})")
     return EncoderSource(choice, folder, f"path({folder.name})")
 
