@@ -55,7 +55,8 @@ def make_parser() -> argparse.ArgumentParser:
         "segment",
         help="split text into sentences, one per output line",
         description="Each input line is a paragraph; prints one sentence per line. Uses the segment section "
-        "of --config (default: zh-rules / en-rules with default settings).",
+        "of --config (default: zh-rules / en-rules with default settings). Inputs are decoded as a run decodes "
+        "its documents (ingest -> encoding, default auto); what was not UTF-8 is said on standard error.",
         epilog=EPILOG,
     )
     segment.add_argument("--lang", choices=["zh", "en"], required=True)
@@ -67,7 +68,8 @@ def make_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY.SUB=VALUE",
-        help="override a segment setting (repeatable), e.g. --set segment.zh.split_at_semicolon=true",
+        help="override a setting (repeatable), e.g. --set segment.zh.split_at_semicolon=true or "
+        "--set ingest.encoding=gb18030",
     )
     segment.set_defaults(handler=cmd_segment)
 
@@ -225,17 +227,18 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 def cmd_segment(args: argparse.Namespace) -> int:
     from pipeline import config
-    from pipeline.ingest.base import paragraphs_from_text, read_text_file
+    from pipeline.ingest.base import paragraphs_from_text, read_inputs
     from pipeline.registry import SEGMENTERS
 
     data = config.read_yaml(args.config) if args.config else {}
-    data.setdefault("ingest", {"sources": ["-"]})  # this command reads its own input: any ingest section will do
+    data.setdefault("ingest", {"sources": ["-"]})  # this command reads its own input: only the encoding is used
     cfg = config.validate(config.apply_overrides(data, args.overrides), str(args.config) if args.config else None)
     settings = cfg.segment.zh if args.lang == "zh" else cfg.segment.en
     segmenter = SEGMENTERS.load(settings.name)(settings)
-    texts = [read_text_file(p, "auto").text for p in args.files] if args.files else [sys.stdin.read()]
-    for text in texts:
-        for paragraph in paragraphs_from_text(text):
+    for decoded in read_inputs(args.files, cfg.ingest.encoding, args.lang):
+        for note in decoded.notes:
+            print(f"warning: {note}", file=sys.stderr)
+        for paragraph in paragraphs_from_text(decoded.text):
             for sentence in segmenter.split(paragraph.text):
                 print(sentence)
     return 0

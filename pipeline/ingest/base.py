@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
+from pipeline.ingest.charsets import Language
 from pipeline.ingest.decode import Decoded, decode
 from pipeline.records import Document, Paragraph
 
@@ -32,11 +34,12 @@ def paragraphs_from_text(text: str, first_line: int = 1) -> tuple[Paragraph, ...
     return tuple(paragraphs)
 
 
-def read_text_file(path: Path, encoding: str, clean: bool = True) -> Decoded:
+def read_text_file(path: Path, encoding: str, clean: bool = True, language: Language | None = None) -> Decoded:
     """Read and decode a whole file; errors name the file, the line and the fix.
 
     ``clean=False`` keeps the text exactly as decoded (line-parallel files must keep every character
-    and every line: a U+2028 there is not a line break)."""
+    and every line: a U+2028 there is not a line break). ``language``: what the file holds, whose
+    encodings are tried before detection when it is not UTF-8 (:mod:`pipeline.ingest.charsets`)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -45,7 +48,16 @@ def read_text_file(path: Path, encoding: str, clean: bool = True) -> Decoded:
         raise InputError(f"{path}: is a folder, expected a text file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode(data, encoding, path, clean=clean)
+    return decode(data, encoding, path, clean=clean, language=language)
+
+
+def read_inputs(paths: Sequence[Path], encoding: str, language: Language) -> Iterator[Decoded]:
+    """Each file, or standard input when there is none (read as bytes), decoded as a run decodes its
+    documents; what had to be guessed or changed is in each one's ``notes``."""
+    if not paths:
+        yield decode(sys.stdin.buffer.read(), encoding, Path("<stdin>"), language=language)
+    for path in paths:
+        yield read_text_file(path, encoding, language=language)
 
 
 def parse_json_object(line: str, where: str, expected: str) -> dict[str, Any]:
@@ -78,9 +90,9 @@ class Reader(ABC):
     @abstractmethod
     def read(self) -> Iterator[Document]: ...
 
-    def _text(self, path: Path, encoding: str) -> str:
+    def _text(self, path: Path, encoding: str, language: Language) -> str:
         """Decode a file, keeping what had to be changed or guessed as a warning."""
-        decoded = read_text_file(path, encoding)
+        decoded = read_text_file(path, encoding, language=language)
         self.warnings.extend(decoded.notes)
         return decoded.text
 

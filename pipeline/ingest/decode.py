@@ -4,6 +4,10 @@ Real corpora arrive as UTF-8 with or without a byte order mark, GB18030/GBK, Big
 CRLF or CR line ends, stray NULs and invisible characters. Each file is decoded strictly (never
 with replacement characters, which would lose text silently); what had to be changed is counted
 and reported, and a file that is not text at all is refused with a message that says so.
+
+A file that is neither UTF-8 nor marked by a byte order mark is decoded with the encodings of the
+language it holds first (:mod:`pipeline.ingest.charsets`), and with charset-normalizer's guess only
+when none of them fits.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.ingest.charsets import Language, guess
 
 #: Signatures of common binary formats people mistake for text, with what to do instead.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -36,6 +41,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+_OVERRIDE = "set ingest -> encoding to override"
+_LANGUAGE_NAMES: dict[Language, str] = {"zh": "Chinese", "en": "English"}
 
 #: Characters that end a line besides \n: CR is handled by paragraph splitting; these become \n.
 _LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -91,17 +99,18 @@ def _prefer_superset(encoding: str) -> str:
     return "gb18030" if name in {"gb2312", "gbk", "hz"} else name
 
 
-def decode(data: bytes, encoding: str, path: Path, clean: bool = True) -> Decoded:
-    """Decode a whole file. ``encoding`` is a codec name or ``auto`` (BOM, then UTF-8, then detection).
-    ``clean`` removes control and zero-width characters and unifies line separators (see :func:`_clean`)."""
+def decode(data: bytes, encoding: str, path: Path, clean: bool = True, language: Language | None = None) -> Decoded:
+    """Decode a whole file. ``encoding`` is a codec name or ``auto`` (BOM, then UTF-8, then the encodings
+    of ``language``, then detection). ``clean`` removes control and zero-width characters and unifies
+    line separators (see :func:`_clean`)."""
     kind = _binary_kind(data)
     if kind:
         raise InputError(f"{path}: not a text file, it is {kind}")
-    decoded = _decode(data, encoding, path)
+    decoded = _decode(data, encoding, path, language)
     return _clean(decoded, path) if clean else decoded
 
 
-def _decode(data: bytes, encoding: str, path: Path) -> Decoded:
+def _decode(data: bytes, encoding: str, path: Path, language: Language | None) -> Decoded:
     if encoding.lower() != "auto":
         return Decoded(_decode_strict(data, encoding, path).removeprefix("\ufeff"), encoding, False)
     for bom, name in _BOMS:
@@ -113,9 +122,15 @@ def _decode(data: bytes, encoding: str, path: Path) -> Decoded:
             return Decoded(data.decode("utf-8"), "utf-8", False)
         except UnicodeDecodeError:
             pass
+        fitting = guess(data, language)
+        if fitting is not None:
+            name = fitting.chosen.encoding
+            note = f"{path}: not UTF-8; decoded as {name} (detected {fitting.reason()}; {_OVERRIDE})"
+            return Decoded(fitting.chosen.text, name, True, [note])
     name = _detect(data, path)
     decoded = Decoded(_decode_strict(data, name, path), name, True)
-    decoded.notes.append(f"{path}: not UTF-8; decoded as {name} (detected; set ingest -> encoding to override)")
+    tried = f", as no {_LANGUAGE_NAMES[language]} encoding fits" if language else ""
+    decoded.notes.append(f"{path}: not UTF-8; decoded as {name} (detected by charset-normalizer{tried}; {_OVERRIDE})")
     return decoded
 
 

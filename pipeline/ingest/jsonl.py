@@ -67,7 +67,8 @@ class JsonlReader(Reader):
         decoded whole when its encoding must be detected."""
         streamed = stream_lines(path, self.settings.encoding)
         if streamed is None:
-            return iter(self._text(path, self.settings.encoding).split("\n"))
+            # The file's Chinese is what tells its encoding (its keys and English are ASCII or Latin).
+            return iter(self._text(path, self.settings.encoding, "zh").split("\n"))
         notes, lines = streamed
         self.warnings.extend(notes)
         return lines

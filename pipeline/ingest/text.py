@@ -64,12 +64,12 @@ class TextReader(Reader):
     def read(self) -> Iterator[Document]:
         for doc_id, path in self.sources.items():
             ref_path = self.references.get(doc_id)
-            source = paragraphs_from_text(self._text(path, self.settings.encoding))
+            source = paragraphs_from_text(self._text(path, self.settings.encoding, "zh"))
             if not source:
                 self.warnings.append(f"{path}: empty document; nothing to translate")
             reference = None
             if ref_path is not None:
-                reference = paragraphs_from_text(self._text(ref_path, self.settings.encoding))
+                reference = paragraphs_from_text(self._text(ref_path, self.settings.encoding, "en"))
                 if not reference:
                     self.warnings.append(f"{ref_path}: empty reference; its source is translated but not scored")
             yield Document(

@@ -10,8 +10,13 @@ import pytest
 from pipeline.cli import main
 
 
+def set_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    """Standard input as a terminal or a pipe gives it: text on top of bytes (the command reads the bytes)."""
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], stdin: str = "") -> str:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    set_stdin(monkeypatch, stdin.encode("utf-8"))
     assert main(["segment", *args]) == 0
     return capsys.readouterr().out
 
@@ -47,7 +52,7 @@ def test_settings_come_from_a_config(
 
 
 def test_a_bad_setting_is_a_config_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("甲。\n"))
+    set_stdin(monkeypatch, "甲。\n".encode())
     assert main(["segment", "--lang", "zh", "--set", "segment.zh.semicolons=true"]) == 2
     assert (
         "segment -> zh -> semicolons: unknown key; valid keys here: name, split_at_semicolon" in capsys.readouterr().err
