@@ -94,6 +94,12 @@ class ChineseRules(Section):
     split_at_semicolon: bool = Field(
         default=False, description="Also end a sentence at '；' (off: published zh-en corpora keep most of them)."
     )
+    speech_tags: Literal["asked", "all", "split"] = Field(
+        default="asked",
+        description="A speech tag after a closing quotation: 'asked' keeps a verb of asking after a quoted question "
+        "in its sentence (“……吗？”汪淼问。), 'all' any verb of saying after any quotation (“走吧。”她笑着说。), "
+        "'split' none (MAC-Dev's gold splits most tags off: docs/benchmarks.md).",
+    )
 
 
 class EnglishRules(Section):

@@ -6,6 +6,16 @@ stray space (``。 ”``). A sentence that ends inside a quotation is split ther
 zh-en corpora are: ``情意。专家组……便利。”`` gives two sentences. No cut is made where a comma-like
 mark follows (``“好！”，他说``), nor inside book-title marks ``《…》``.
 
+A speech tag after a closing quotation mark may stay in the quotation's sentence, as its English does
+(``"...?" Wang asked.``). A tag is a short clause of words alone (no punctuation) that ends in a verb of
+saying, right before the sentence's final mark. ``speech_tags`` says which tags stay: ``asked`` (the
+default) a verb of asking after a quoted question, ``“……吗？”汪淼问。``; ``all`` any verb of saying, asking,
+answering, calling or thinking after any quotation, ``“走吧。”她笑着说。`` too; ``split`` none. Published
+zh-en corpora split most tags off (MAC-Dev: docs/benchmarks.md), hence the narrow default. Anything else
+after a quotation starts a new sentence: an action (``说着出屋而去。``, ``汪淼说着发动了车子。``), a tag that
+goes on (``他说：“……”``, ``他问，“……”``), a longer clause, or one that ends in a noun that only looks like
+such a verb (``知道``, ``小说``, ``理想``).
+
 An ellipsis (``……``, ``…``, ``⋯⋯``, ``...``) ends a sentence only when a new one starts right after
 it (a character, a digit, an opening quote or bracket); a space after it is a pause inside the
 sentence (``不过…… 不过……``), and so is a stammer, the same character on both sides
@@ -39,6 +49,25 @@ CLOSERS = "”’」』）》】〕〉］｝〗〙"
 ASCII_CLOSERS = "\"')]"
 #: After these, the sentence goes on: no cut before them.
 CONTINUERS = "，、；：,;:"
+#: Closing quotation marks, after which a speech tag may follow (ASCII ones only touching the mark).
+QUOTE_CLOSERS = "”’」』\"'"
+#: Verbs of asking: a tag ending in one stays after a quoted question (``speech_tags: asked``).
+ASKING_VERBS = ("问", "问道")
+#: Verbs that end a speech tag (``speech_tags: all``). One character covers its compounds (问 also 追问;
+#: 道 also 笑道).
+SPEECH_VERBS = (
+    "说", "问", "道", "答", "讲", "喊", "叫", "嚷", "吼", "骂", "叹", "想", "呼", "咕", "哝", "低语", "耳语", "自语",
+    "吩咐", "嘱咐", "解释", "补充", "插嘴", "回应", "附和", "提醒", "命令", "宣布", "感慨", "抱怨", "重复",
+)  # fmt: skip
+#: Words that end in one of those verbs but are not one: a clause ending in them is not a speech tag.
+NOT_SPEECH = (
+    "知道", "难道", "味道", "街道", "轨道", "频道", "渠道", "通道", "隧道", "管道", "跑道", "赤道", "公道",
+    "霸道", "人道", "地道", "王道", "大道", "小道", "一道", "这道", "那道", "小说", "传说", "学说", "听说",
+    "据说", "学问", "疑问", "顾问", "访问", "思想", "理想", "梦想", "幻想", "感想", "联想", "构想", "设想",
+    "猜想", "空想", "着想", "名叫", "号叫", "称呼", "招呼",
+)  # fmt: skip
+#: The longest speech tag, in characters: a subject, a few words of manner (``沙瑞山摇摇头说``) and the verb.
+MAX_SPEECH_TAG = 12
 #: Chinese numerals: ``一.`` at the start of a sentence is a list number, not a sentence.
 NUMERALS = set("〇一二三四五六七八九十百千零两壹贰叁肆伍陆柒捌玖拾")
 
@@ -56,6 +85,21 @@ _STRONG = set(TERMINATORS + "!?；")
 _WEAK_NEXT = re.compile(r"[\w“‘「『（《【〔(\[\"']")
 _NEXT_VISIBLE = re.compile(r"\s*(\S)")  # the next character that is not white space
 _WORD = re.compile(r"\w")
+_QUOTE_CLOSER = re.compile(f"[{re.escape(QUOTE_CLOSERS)}]")
+#: Marks of a quoted question, after which ``speech_tags: asked`` keeps a verb of asking.
+_QUESTION = set("？?")
+
+
+def _speech_tag(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    """A speech tag: words only (letters, digits, the middle dot of foreign names) up to one of ``verbs``,
+    then the sentence's final mark or the paragraph's end."""
+    return re.compile(
+        rf"[^\S{LINE_BREAKS}]*(?P<tag>[\w·•]{{0,{MAX_SPEECH_TAG - 1}}}?(?:{'|'.join(verbs)}))"
+        rf"(?=[{TERMINATORS}{ELLIPSES}!?.]|$)"
+    )
+
+
+_SPEECH_TAGS = {"asked": _speech_tag(ASKING_VERBS), "all": _speech_tag(SPEECH_VERBS)}
 _BOOK_TITLE = re.compile(r"《[^《》\n]{0,100}》")
 
 
@@ -89,10 +133,14 @@ class ChineseRuleSegmenter(Segmenter):
     def __init__(self, settings: ChineseRules | None = None) -> None:
         self.settings = settings or ChineseRules()
         self._pattern = _PATTERNS[self.settings.split_at_semicolon]
+        self._speech_tag = _SPEECH_TAGS.get(self.settings.speech_tags)
 
     def _keeps_going(self, text: str, start: int, end: int, run: str) -> bool:
         """Whether the sentence goes on after the run of marks at ``start:end`` (no cut there)."""
         if end >= len(text):
+            return True
+        closers = start + len(run)
+        if closers < end and self._takes_speech_tag(text, run, closers, end):  # “……吗？”汪淼问。
             return True
         if _is_strong(run):
             visible = _NEXT_VISIBLE.match(text, end)
@@ -103,6 +151,16 @@ class ChineseRuleSegmenter(Segmenter):
         if _WEAK_NEXT.match(following) is None:  # a space or a mark: a pause, not an end
             return True
         return start > 0 and text[start - 1] == following  # 我……我 is a stammer
+
+    def _takes_speech_tag(self, text: str, run: str, closers: int, end: int) -> bool:
+        """Whether the quotation closed at ``closers:end`` (after the marks ``run``) is followed by a speech
+        tag that ``speech_tags`` keeps in its sentence."""
+        if self._speech_tag is None or not _QUOTE_CLOSER.search(text, closers, end):
+            return False
+        if self.settings.speech_tags == "asked" and not _QUESTION.intersection(run):
+            return False
+        match = self._speech_tag.match(text, end)
+        return match is not None and not match.group("tag").endswith(NOT_SPEECH)
 
     def _cuts(self, text: str) -> list[int]:
         titles = _book_titles(text)
@@ -124,7 +182,7 @@ class ChineseRuleSegmenter(Segmenter):
 
     def signature(self) -> str:
         semicolon = "yes" if self.settings.split_at_semicolon else "no"
-        return f"zh-rules|v2|semicolon:{semicolon}"
+        return f"zh-rules|v3|semicolon:{semicolon}|speech-tags:{self.settings.speech_tags}"
 
 
 def _is_list_number(text: str, period: int) -> bool:

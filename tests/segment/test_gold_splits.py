@@ -45,3 +45,18 @@ def test_mac_dev_boundary_f1_reaches_the_target(lang: str) -> None:
     counts = score_paragraphs(paragraphs, lang, SEGMENTERS.load(DEFAULT[lang])().spans)
     assert counts.hits + counts.missed > 1000, "MAC-Dev looks incomplete"
     assert counts.f1 >= 0.985, counts
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not MAC.is_dir(), reason=f"MAC-Dev not found at {MAC} (it lives in ../shared/data)")
+def test_the_default_speech_tags_cost_no_mac_dev_boundary_f1() -> None:
+    """Issue 21 kept “……吗？”汪淼问。 whole; MAC-Dev's F1 must not drop below v2's (speech_tags: split)."""
+    from pipeline.config import ChineseRules
+    from pipeline.segment.zh_rules import ChineseRuleSegmenter
+
+    paragraphs = [p for path in sorted(MAC.glob("*.zh.sents")) for p in read_gold(path)]
+    f1 = {
+        tags: score_paragraphs(paragraphs, "zh", ChineseRuleSegmenter(ChineseRules(speech_tags=tags)).spans).f1
+        for tags in ("asked", "split")
+    }
+    assert f1["asked"] >= f1["split"], f1

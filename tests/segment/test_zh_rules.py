@@ -28,7 +28,7 @@ CASES = {
         "“执手相携，挚友同心”。希腊外长表示感谢。",
         ["“执手相携，挚友同心”。", "希腊外长表示感谢。"],
     ),
-    "speech then attribution": ("“走吧。”他说。", ["“走吧。”", "他说。"]),
+    "a statement's speech tag splits off by default": ("“走吧。”他说。", ["“走吧。”", "他说。"]),
     "a comma after the quote goes on": ("“好！”，他说。", ["“好！”，他说。"]),
     "split inside brackets": ("（注：第一句。第二句。）接着说。", ["（注：第一句。", "第二句。）", "接着说。"]),
     # --- ellipsis and dash
@@ -81,6 +81,63 @@ CASES = {
 @pytest.mark.parametrize(("text", "expected"), CASES.values(), ids=CASES.keys())
 def test_split(text: str, expected: list[str]) -> None:
     assert split(text) == expected
+
+
+# Speech tags after a closing quotation (issue 21: “……吗？”汪淼问。 was two sentences, 汪淼问。 alone).
+# text -> (sentences with speech_tags: asked, the default; with speech_tags: all)
+SPEECH_TAGS = {
+    # --- a verb of asking after a quoted question stays, with either setting
+    "the issue's case": (
+        "“能将前面的曲线打印出来吗？”汪淼问。沙瑞山点点头。",
+        ["“能将前面的曲线打印出来吗？”汪淼问。", "沙瑞山点点头。"],
+        ["“能将前面的曲线打印出来吗？”汪淼问。", "沙瑞山点点头。"],
+    ),
+    "a space and an adverb": ("“尽头呢？” 汪淼轻轻问。", ["“尽头呢？” 汪淼轻轻问。"], ["“尽头呢？” 汪淼轻轻问。"]),
+    "问道": ("“去哪儿？”她问道。“回家。”", ["“去哪儿？”她问道。", "“回家。”"], ["“去哪儿？”她问道。", "“回家。”"]),
+    "ASCII quotes touching": ('"去吗?"汪淼问。', ['"去吗?"汪淼问。'], ['"去吗?"汪淼问。']),
+    "at the paragraph's end": ("“谁？”他问", ["“谁？”他问"], ["“谁？”他问"]),
+    # --- other verbs of saying, or after a statement: only with speech_tags: all
+    "笑着说 after a statement": ("“走吧。”她笑着说。", ["“走吧。”", "她笑着说。"], ["“走吧。”她笑着说。"]),
+    "说 after an exclamation": ("“下轿，跟我走！”他说。", ["“下轿，跟我走！”", "他说。"], ["“下轿，跟我走！”他说。"]),
+    "说 after a question": ("“死了？”吹鼓手说。", ["“死了？”", "吹鼓手说。"], ["“死了？”吹鼓手说。"]),
+    "问 after an ellipsis": ("“我……”他问。", ["“我……”", "他问。"], ["“我……”他问。"]),
+    "想": ("“对。”他想。他走了。", ["“对。”", "他想。", "他走了。"], ["“对。”他想。", "他走了。"]),
+    "回答 with a name": ("“是。”史密斯回答。", ["“是。”", "史密斯回答。"], ["“是。”史密斯回答。"]),
+    # --- never a tag: a new sentence starts after the quotation
+    "an action without a subject": ("“好。”说着出屋而去。", ["“好。”", "说着出屋而去。"], ["“好。”", "说着出屋而去。"]),
+    "speaking, then an action": (
+        "“至少轮到我了。”汪淼说着发动了车子。",
+        ["“至少轮到我了。”", "汪淼说着发动了车子。"],
+        ["“至少轮到我了。”", "汪淼说着发动了车子。"],
+    ),
+    "a tag that goes on to another quotation": (
+        "“为什么？”他问，“你说呀。”",
+        ["“为什么？”", "他问，“你说呀。”"],
+        ["“为什么？”", "他问，“你说呀。”"],
+    ),
+    "a tag before a colon": ("“好！”他说：“走吧。”", ["“好！”", "他说：“走吧。”"], ["“好！”", "他说：“走吧。”"]),
+    "a noun that ends like a verb": ("“懂吗？”是个疑问。", ["“懂吗？”", "是个疑问。"], ["“懂吗？”", "是个疑问。"]),
+    "知道 is not 道": ("“我知道。”我知道。", ["“我知道。”", "我知道。"], ["“我知道。”", "我知道。"]),
+    "a clause too long for a tag": (
+        "“真的吗？”那个站在门口一直没有说话的老人问。",
+        ["“真的吗？”", "那个站在门口一直没有说话的老人问。"],
+        ["“真的吗？”", "那个站在门口一直没有说话的老人问。"],
+    ),
+    "a new quotation": ("“你好吗？”“我很好。”", ["“你好吗？”", "“我很好。”"], ["“你好吗？”", "“我很好。”"]),
+    "no quotation before it": ("你去吗？他问。", ["你去吗？", "他问。"], ["你去吗？", "他问。"]),
+}
+
+
+@pytest.mark.parametrize(("text", "asked", "every"), SPEECH_TAGS.values(), ids=SPEECH_TAGS.keys())
+def test_speech_tags(text: str, asked: list[str], every: list[str]) -> None:
+    assert split(text) == asked
+    assert ChineseRuleSegmenter(ChineseRules(speech_tags="all")).split(text) == every
+
+
+def test_speech_tags_split_keeps_the_quotation_apart() -> None:
+    segmenter = ChineseRuleSegmenter(ChineseRules(speech_tags="split"))
+    assert segmenter.split("“能将前面的曲线打印出来吗？”汪淼问。") == ["“能将前面的曲线打印出来吗？”", "汪淼问。"]
+    assert "speech-tags:split" in segmenter.signature() and "speech-tags:asked" in ChineseRuleSegmenter().signature()
 
 
 def test_semicolon_splits_only_when_configured() -> None:
