@@ -186,9 +186,11 @@ def _run(
     with timings.stage("score"):
         scores, score_key, score_reused, score_keys = _score(backends.scorer, results, store, len(documents))
     run_name = config.run_name(config_path)
+    environment = [e.environment() for e in backends.exporters.values() if e.environment()]  # SOURCE_DATE_EPOCH
     export_key = stage_key(
         "export", score_key, __version__, run_name, config.export.model_dump(mode="json"), backends.reader.warnings
     )
+    export_key = stage_key(export_key, *environment) if environment else export_key
     align_counts = _sum_counts(r.align_counts for r in results)
     with timings.stage("export"):
         scored = _scored_documents(store, shards, results, score_keys)

@@ -144,3 +144,18 @@ def test_document_ids_never_become_paths_outside_the_run_folder(tmp_path: Path, 
     created = {p for p in tmp_path.rglob("*")} - before
     assert all(work / "out" in p.parents or p == work / "out" for p in created), created
     assert doc_id in (work / "out" / "aligned.tsv").read_text(encoding="utf-8")
+
+
+def test_source_date_epoch_dates_the_tmx_and_a_change_writes_it_again(
+    tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    cfg = config(tmp_path, tiny_model, export={"formats": ["tsv", "tmx"]})
+    out = tmp_path / "out"
+    runner.run(cfg, output=out)
+    undated = (out / "corpus.tmx").read_bytes()
+    assert b"creationdate" not in undated
+    assert runner.run(cfg, output=out).reused["export"] == 1 and (out / "corpus.tmx").read_bytes() == undated
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert runner.run(cfg, output=out).reused["export"] == 0
+    assert b'creationdate="20231114T221320Z"' in (out / "corpus.tmx").read_bytes()

@@ -53,6 +53,11 @@ class Exporter(ABC):
         """Start writing this format's files into ``run_dir`` (``settings``: the export settings they
         describe, this exporter's own by default)."""
 
+    def environment(self) -> str:
+        """What besides the run and its settings changes this format's files (part of the export's stage
+        key, so that a change writes them again); empty for most formats."""
+        return ""
+
     def export(self, docs: Sequence[AlignedDocument], scores: ScoreResult, run_dir: Path) -> list[Path]:
         """Write this format for documents and scores held in memory; returns the paths."""
         from pipeline.export.stream import export_links, links_of

@@ -2,8 +2,12 @@
 
 One ``<tu>`` per pair, ``tuid`` ``doc_id:link_id`` (``:mt`` appended for a source-machine-translation
 pair), with a ``<tuv xml:lang="zh">`` and a ``<tuv xml:lang="en">``; the header names the source
-language (``srclang="zh"``), the creation tool and its version, and the creation date (UTC). Where a
-pair came from is kept in ``x-`` properties, a reviewer's note in a ``<note>``.
+language (``srclang="zh"``), the creation tool and its version. Where a pair came from is kept in ``x-``
+properties, a reviewer's note in a ``<note>``.
+
+The same run gives the same file, byte for byte, so the header's optional ``creationdate`` is written
+only when ``SOURCE_DATE_EPOCH`` is set (the reproducible-builds convention: seconds since 1970-01-01 UTC,
+e.g. ``SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)``), as that time; the clock is never read.
 
 XML 1.0 cannot hold control characters other than tab and line breaks: they are left out of the
 file. A carriage return is written ``&#13;`` so that XML parsers keep it.
@@ -11,12 +15,14 @@ file. A carriage return is written ``&#13;`` so that XML parsers keep it.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.config import ExportSection
+from pipeline.errors import ConfigError
 from pipeline.export.base import Sink
 from pipeline.export.corpus import CorpusExporter, Pair
 from pipeline.io import AtomicFile
@@ -40,15 +46,35 @@ def attribute(value: str) -> str:
     return _escape(value, _ATTRIBUTE)
 
 
+#: The environment variable that sets the creation date (https://reproducible-builds.org/specs/source-date-epoch/).
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+
+
 def tmx_date(moment: datetime) -> str:
     """TMX's date format: ``YYYYMMDDThhmmssZ`` in UTC."""
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _header(created: datetime) -> str:
+def creation_date() -> datetime | None:
+    """The time ``SOURCE_DATE_EPOCH`` names, or None when it is not set (the date is then left out)."""
+    raw = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ConfigError(
+            [
+                f"{SOURCE_DATE_EPOCH}={raw!r} (environment): expected whole seconds since 1970-01-01 UTC, "
+                f"e.g. {SOURCE_DATE_EPOCH}=$(git log -1 --format=%ct); or unset it to leave the TMX date out"
+            ]
+        )
+    return datetime.fromtimestamp(int(raw), UTC)
+
+
+def _header(created: datetime | None) -> str:
+    date = f' creationdate="{tmx_date(created)}"' if created is not None else ""
     return (
         f'<header creationtool="pipeline" creationtoolversion="{attribute(__version__)}" segtype="sentence"'
-        f' o-tmf="pipeline" adminlang="en" srclang="zh" datatype="plaintext" creationdate="{tmx_date(created)}"/>'
+        f' o-tmf="pipeline" adminlang="en" srclang="zh" datatype="plaintext"{date}/>'
     )
 
 
@@ -75,19 +101,19 @@ def translation_unit(pair: Pair) -> str:
     return "\n".join(lines)
 
 
-def _opening(created: datetime) -> list[str]:
+def _opening(created: datetime | None) -> list[str]:
     return ['<?xml version="1.0" encoding="UTF-8"?>', '<tmx version="1.4">', f"  {_header(created)}", "  <body>"]
 
 
 _CLOSING = ["  </body>", "</tmx>", ""]
 
 
-def format_tmx(pairs: list[Pair], created: datetime) -> str:
+def format_tmx(pairs: list[Pair], created: datetime | None) -> str:
     return "\n".join([*_opening(created), *(translation_unit(p) for p in pairs), *_CLOSING])
 
 
 class TmxSink(Sink):
-    def __init__(self, path: Path, created: datetime) -> None:
+    def __init__(self, path: Path, created: datetime | None) -> None:
         self.file = AtomicFile(path)
         self.file.write("\n".join(_opening(created)))
 
@@ -106,4 +132,8 @@ class TmxExporter(CorpusExporter):
     filename = "corpus.tmx"
 
     def open(self, run_dir: Path, settings: ExportSection | None = None) -> Sink:
-        return TmxSink(run_dir / self.filename, datetime.now(UTC))
+        return TmxSink(run_dir / self.filename, creation_date())
+
+    def environment(self) -> str:
+        """The file depends on ``SOURCE_DATE_EPOCH`` too: a run that changes it writes the file again."""
+        return f"{SOURCE_DATE_EPOCH}={os.environ.get(SOURCE_DATE_EPOCH, '').strip()}"

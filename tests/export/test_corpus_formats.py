@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 import xml.etree.ElementTree as ET
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import ExportSection
+from pipeline.errors import ConfigError
+from pipeline.export import tmx
 from pipeline.export.corpus import Decision, Selection, rows_from_docs, select_pairs
 from pipeline.export.jsonl import JsonlExporter
 from pipeline.export.moses import MosesExporter
@@ -118,14 +120,15 @@ def tmx_units(path: Path) -> list[ET.Element]:
     return root.findall("./body/tu")
 
 
-def test_tmx_round_trip_with_xml_etree(tmp_path: Path) -> None:
+def test_tmx_round_trip_with_xml_etree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     sel = selection("both", {("a", 1): Decision("fix", en_fixed="We walk in the park.", note="better")})
     [path] = TmxExporter().write(sel, tmp_path)
     header = ET.parse(path).getroot().find("header")
     assert header is not None
     assert header.get("srclang") == "zh" and header.get("creationtool") == "pipeline"
     assert header.get("creationtoolversion") and header.get("segtype") == "sentence"
-    assert re.fullmatch(r"\d{8}T\d{6}Z", header.get("creationdate", ""))
+    assert header.get("creationdate") == "20231114T221320Z"  # SOURCE_DATE_EPOCH, in TMX's format
     units = tmx_units(path)
     back = []
     for tu in units:
@@ -137,6 +140,33 @@ def test_tmx_round_trip_with_xml_etree(tmp_path: Path) -> None:
     assert back == expected(sel)
     assert [tu.get("tuid") for tu in units][:2] == ["a:0", "a:1"] and units[4].get("tuid") == "a:0:mt"
     assert units[1].findtext("note") == "better" and back[1][3] == "We walk in the park."
+
+
+class _NoClock(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _NoClock:
+        raise AssertionError("corpus.tmx must not depend on the time it is written")
+
+
+def test_tmx_is_byte_identical_run_after_run_without_a_creation_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (issue 21): every run wrote a new creationdate, though outputs are promised byte-identical."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(tmx, "datetime", _NoClock)
+    sel = selection("both")
+    [first] = TmxExporter().write(sel, tmp_path / "one")
+    [second] = TmxExporter().write(sel, tmp_path / "two")
+    assert first.read_bytes() == second.read_bytes()
+    header = ET.parse(first).getroot().find("header")
+    assert header is not None and "creationdate" not in header.attrib
+
+
+@pytest.mark.parametrize("value", ["yesterday", "-5", "1.5"])
+def test_a_malformed_source_date_epoch_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(ConfigError, match=r"SOURCE_DATE_EPOCH=.*expected whole seconds since 1970-01-01 UTC"):
+        TmxExporter().write(selection("both"), tmp_path)
 
 
 def test_tmx_keeps_carriage_returns_and_drops_what_xml_cannot_hold(tmp_path: Path) -> None:
