@@ -40,7 +40,9 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", type=Path, help="run folder (default: run.output_dir/<run name>)")
     run.set_defaults(handler=cmd_run)
 
-    validate = commands.add_parser("validate", help="check a config without running it", epilog=EPILOG)
+    validate = commands.add_parser(
+        "validate", help="check a config and that the files it names exist, without running it", epilog=EPILOG
+    )
     _add_config_arguments(validate)
     validate.set_defaults(handler=cmd_validate)
 
@@ -211,8 +213,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from pipeline import config
+    from pipeline.preflight import check_files
 
-    config.load(args.config, args.overrides)
+    check_files(config.load(args.config, args.overrides))
     print(f"{args.config}: valid")
     return 0
 
