@@ -94,7 +94,18 @@ def make_parser() -> argparse.ArgumentParser:
     report.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run folder, e.g. outputs/seed")
     report.set_defaults(handler=cmd_report)
     _add_align_commands(commands)
+    for subcommands in (commands, model_commands):
+        _quiet_after_the_command(subcommands)
     return parser
+
+
+def _quiet_after_the_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``-q`` after the command too (``pipeline run X -q``). Its default there is SUPPRESS: argparse sets a
+    subcommand's defaults over what the main parser parsed, so a default would undo ``pipeline -q run X``."""
+    for subcommand in commands.choices.values():
+        subcommand.add_argument(
+            "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="only print errors"
+        )
 
 
 def _at_least(minimum: int) -> Callable[[str], int]:
@@ -239,7 +250,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
     settings = cfg.segment.zh if args.lang == "zh" else cfg.segment.en
     segmenter = SEGMENTERS.load(settings.name)(settings)
     for decoded in read_inputs(args.files, cfg.ingest.encoding, args.lang):
-        for note in decoded.notes:
+        for note in [] if args.quiet else decoded.notes:
             print(f"warning: {note}", file=sys.stderr)
         for paragraph in paragraphs_from_text(decoded.text):
             for sentence in segmenter.split(paragraph.text):

@@ -18,6 +18,7 @@ repetition :meth:`retry_batch`.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -226,7 +227,9 @@ class Translator(ABC):
         if not segments:
             return
         lengths = self.count_tokens(segments)
-        with tqdm(total=len(segments), unit="seg", desc="translate", disable=not self.show_progress) as bar:
+        # A bar only for a person watching: redrawn into a log file, it is a screenful of carriage returns.
+        bar_shown = self.show_progress and sys.stderr.isatty()
+        with tqdm(total=len(segments), unit="seg", desc="translate", disable=not bar_shown) as bar:
             for batch in token_batches(lengths, self.max_tokens, self.batch_size):
                 texts = [segments[i] for i in batch]
                 outputs = self.translate_batch(texts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,9 +86,18 @@ def _weights_pattern(repo_id: str, revision: str) -> list[str]:
 def download(repo_id: str, revision: str, models_dir: Path) -> Path:
     """Download a hub model into the hub cache layout under ``models_dir`` and return its snapshot."""
     from huggingface_hub import snapshot_download
+    from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
 
     patterns = HUB_PATTERNS + _weights_pattern(repo_id, revision)
-    return Path(snapshot_download(repo_id, revision=revision, cache_dir=models_dir, allow_patterns=patterns))
+    # The hub's download bars only for a person watching, not into a log file (stderr redirected).
+    silenced = not sys.stderr.isatty() and not are_progress_bars_disabled()
+    if silenced:
+        disable_progress_bars()
+    try:
+        return Path(snapshot_download(repo_id, revision=revision, cache_dir=models_dir, allow_patterns=patterns))
+    finally:
+        if silenced:
+            enable_progress_bars()
 
 
 def _cached(repo_id: str, revision: str, models_dir: Path) -> Path | None:
