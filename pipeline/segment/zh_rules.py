@@ -10,11 +10,13 @@ A speech tag after a closing quotation mark may stay in the quotation's sentence
 (``"...?" Wang asked.``). A tag is a short clause of words alone (no punctuation) that ends in a verb of
 saying, right before the sentence's final mark. ``speech_tags`` says which tags stay: ``asked`` (the
 default) a verb of asking after a quoted question, ``“……吗？”汪淼问。``; ``all`` any verb of saying, asking,
-answering, calling or thinking after any quotation, ``“走吧。”她笑着说。`` too; ``split`` none. Published
-zh-en corpora split most tags off (MAC-Dev: docs/benchmarks.md), hence the narrow default. Anything else
-after a quotation starts a new sentence: an action (``说着出屋而去。``, ``汪淼说着发动了车子。``), a tag that
-goes on (``他说：“……”``, ``他问，“……”``), a longer clause, or one that ends in a noun that only looks like
-such a verb (``知道``, ``小说``, ``理想``).
+answering, calling or thinking after any quotation, ``“走吧。”她笑着说。`` too, and the reporting verbs of
+news (``“……。”他表示。``, ``……发展。”特多总理罗利说。``); ``split`` none. Published zh-en corpora split most
+tags off (MAC-Dev: docs/benchmarks.md), hence the narrow default. Anything else after a quotation starts a
+new sentence: an action (``说着出屋而去。``, ``汪淼说着发动了车子。``), a tag that goes on (``他说：“……”``,
+``他问，“……”``), a longer clause, a clause that ends in a noun that only looks like such a verb (``知道``,
+``小说``, ``昵称``, ``他的回答``, ``这是命令``), and a negated verb, which reports that nothing was said
+(``她没有回答。``, ``他什么也没说。``; not ``忍不住问``).
 
 An ellipsis (``……``, ``…``, ``⋯⋯``, ``...``) ends a sentence only when a new one starts right after
 it (a character, a digit, an opening quote or bracket); a space after it is a pause inside the
@@ -58,14 +60,23 @@ ASKING_VERBS = ("问", "问道")
 SPEECH_VERBS = (
     "说", "问", "道", "答", "讲", "喊", "叫", "嚷", "吼", "骂", "叹", "想", "呼", "咕", "哝", "低语", "耳语", "自语",
     "吩咐", "嘱咐", "解释", "补充", "插嘴", "回应", "附和", "提醒", "命令", "宣布", "感慨", "抱怨", "重复",
+    # news reports a quotation with these (“……。”他表示。); at a sentence's end, right after the quotation,
+    # their object can only be the quotation itself
+    "表示", "指出", "强调", "透露", "坦言", "直言", "承认", "称",
 )  # fmt: skip
 #: Words that end in one of those verbs but are not one: a clause ending in them is not a speech tag.
 NOT_SPEECH = (
     "知道", "难道", "味道", "街道", "轨道", "频道", "渠道", "通道", "隧道", "管道", "跑道", "赤道", "公道",
     "霸道", "人道", "地道", "王道", "大道", "小道", "一道", "这道", "那道", "小说", "传说", "学说", "听说",
     "据说", "学问", "疑问", "顾问", "访问", "思想", "理想", "梦想", "幻想", "感想", "联想", "构想", "设想",
-    "猜想", "空想", "着想", "名叫", "号叫", "称呼", "招呼",
+    "猜想", "空想", "着想", "名叫", "号叫", "称呼", "招呼", "名称", "简称", "全称", "职称", "昵称", "尊称", "统称",
+    "俗称", "别称", "爱称", "美称", "总称", "通称", "代称", "对称", "匀称", "相称", "著称",
+    # a verb after 的 or the copula 是 is a noun: “……？”这是他的回答。 (That was his answer.)
+    *(mark + noun for mark in "的是" for noun in ("回答", "答复", "解释", "命令", "回应", "提醒", "宣布", "抱怨")),
 )  # fmt: skip
+#: A negation right before the verb (``没有回答``, ``什么也没说``, ``不再问``): no speech is reported, so the clause
+#: is a sentence of its own (“……？”他没有回答。 He did not answer.). ``忍不住问`` and ``不停地说`` are not negated.
+_NEGATED = re.compile(r"(?:不|没有?|未)(?:再|敢|会|能|肯|曾|想)?(?:回|作)?$")
 #: The longest speech tag, in characters: a subject, a few words of manner (``沙瑞山摇摇头说``) and the verb.
 MAX_SPEECH_TAG = 12
 #: Chinese numerals: ``一.`` at the start of a sentence is a list number, not a sentence.
@@ -94,7 +105,7 @@ def _speech_tag(verbs: tuple[str, ...]) -> re.Pattern[str]:
     """A speech tag: words only (letters, digits, the middle dot of foreign names) up to one of ``verbs``,
     then the sentence's final mark or the paragraph's end."""
     return re.compile(
-        rf"[^\S{LINE_BREAKS}]*(?P<tag>[\w·•]{{0,{MAX_SPEECH_TAG - 1}}}?(?:{'|'.join(verbs)}))"
+        rf"[^\S{LINE_BREAKS}]*(?P<tag>[\w·•]{{0,{MAX_SPEECH_TAG - 1}}}?(?P<verb>{'|'.join(verbs)}))"
         rf"(?=[{TERMINATORS}{ELLIPSES}!?.]|$)"
     )
 
@@ -160,7 +171,9 @@ class ChineseRuleSegmenter(Segmenter):
         if self.settings.speech_tags == "asked" and not _QUESTION.intersection(run):
             return False
         match = self._speech_tag.match(text, end)
-        return match is not None and not match.group("tag").endswith(NOT_SPEECH)
+        if match is None or match.group("tag").endswith(NOT_SPEECH):
+            return False
+        return _NEGATED.search(text, match.start("tag"), match.start("verb")) is None
 
     def _cuts(self, text: str) -> list[int]:
         titles = _book_titles(text)
@@ -182,7 +195,7 @@ class ChineseRuleSegmenter(Segmenter):
 
     def signature(self) -> str:
         semicolon = "yes" if self.settings.split_at_semicolon else "no"
-        return f"zh-rules|v3|semicolon:{semicolon}|speech-tags:{self.settings.speech_tags}"
+        return f"zh-rules|v4|semicolon:{semicolon}|speech-tags:{self.settings.speech_tags}"
 
 
 def _is_list_number(text: str, period: int) -> bool:
