@@ -71,7 +71,7 @@ def splitters() -> list[Splitter]:
     out = [
         Splitter("zh-rules", "zh", ChineseRuleSegmenter().spans, "ours, default"),
         Splitter("zh-rules +；", "zh", ChineseRuleSegmenter(ChineseRules(split_at_semicolon=True)).spans, "ours"),
-        Splitter("zh-rules tags:all", "zh", ChineseRuleSegmenter(ChineseRules(speech_tags="all")).spans, "ours"),
+        Splitter("zh-rules tags:asked", "zh", ChineseRuleSegmenter(ChineseRules(speech_tags="asked")).spans, "ours"),
         Splitter("zh-rules tags:split", "zh", ChineseRuleSegmenter(ChineseRules(speech_tags="split")).spans, "ours"),
         Splitter("regex", "zh", regex_splitter(r"[。！？]+[”’」』）]*"), "one line: [。！？]+ closers*"),
         Splitter("en-rules", "en", EnglishRuleSegmenter().spans, "ours, default"),

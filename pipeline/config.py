@@ -95,10 +95,10 @@ class ChineseRules(Section):
         default=False, description="Also end a sentence at '；' (off: published zh-en corpora keep most of them)."
     )
     speech_tags: Literal["asked", "all", "split"] = Field(
-        default="asked",
-        description="A speech tag after a closing quotation: 'asked' keeps a verb of asking after a quoted question "
-        "in its sentence (“……吗？”汪淼问。), 'all' any verb of saying after any quotation (“走吧。”她笑着说。), "
-        "'split' none (MAC-Dev's gold splits most tags off: docs/benchmarks.md).",
+        default="all",
+        description="A speech tag after a closing quotation: 'all' keeps any verb of saying after any quotation in "
+        "its sentence (“走吧。”她笑着说。, “……。”他表示。), 'asked' only a verb of asking after a quoted question "
+        "(“……吗？”汪淼问。), 'split' none (MAC-Dev's gold splits most tags off: docs/benchmarks.md).",
     )
 
 

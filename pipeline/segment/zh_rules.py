@@ -8,11 +8,11 @@ mark follows (``“好！”，他说``), nor inside book-title marks ``《…�
 
 A speech tag after a closing quotation mark may stay in the quotation's sentence, as its English does
 (``"...?" Wang asked.``). A tag is a short clause of words alone (no punctuation) that ends in a verb of
-saying, right before the sentence's final mark. ``speech_tags`` says which tags stay: ``asked`` (the
-default) a verb of asking after a quoted question, ``“……吗？”汪淼问。``; ``all`` any verb of saying, asking,
-answering, calling or thinking after any quotation, ``“走吧。”她笑着说。`` too, and the reporting verbs of
-news (``“……。”他表示。``, ``……发展。”特多总理罗利说。``); ``split`` none. Published zh-en corpora split most
-tags off (MAC-Dev: docs/benchmarks.md), hence the narrow default. Anything else after a quotation starts a
+saying, right before the sentence's final mark. ``speech_tags`` says which tags stay: ``all`` (the
+default) any verb of saying, asking, answering, calling or thinking after any quotation,
+``“走吧。”她笑着说。``, and the reporting verbs of news (``“……。”他表示。``, ``……发展。”特多总理罗利说。``);
+``asked`` only a verb of asking after a quoted question, ``“……吗？”汪淼问。``; ``split`` none, as published
+zh-en corpora mostly do (MAC-Dev: docs/benchmarks.md). Anything else after a quotation starts a
 new sentence: an action (``说着出屋而去。``, ``汪淼说着发动了车子。``), a tag that goes on (``他说：“……”``,
 ``他问，“……”``), a longer clause, a clause that ends in a noun that only looks like such a verb (``知道``,
 ``小说``, ``昵称``, ``他的回答``, ``这是命令``), and a negated verb, which reports that nothing was said

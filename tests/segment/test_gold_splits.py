@@ -49,14 +49,16 @@ def test_mac_dev_boundary_f1_reaches_the_target(lang: str) -> None:
 
 @pytest.mark.shared_data
 @pytest.mark.skipif(not MAC.is_dir(), reason=f"MAC-Dev not found at {MAC} (it lives in ../shared/data)")
-def test_the_default_speech_tags_cost_no_mac_dev_boundary_f1() -> None:
-    """Issue 21 kept “……吗？”汪淼问。 whole; MAC-Dev's F1 must not drop below v2's (speech_tags: split)."""
+def test_the_default_speech_tags_cost_only_the_tags_mac_dev_splits() -> None:
+    """Issue 21 keeps every speech tag whole; against speech_tags: split, MAC-Dev loses exactly the 6 tags its
+    Chinese gold splits off and gains the 2 it keeps (docs/benchmarks.md), nothing else."""
     from pipeline.config import ChineseRules
     from pipeline.segment.zh_rules import ChineseRuleSegmenter
 
     paragraphs = [p for path in sorted(MAC.glob("*.zh.sents")) for p in read_gold(path)]
-    f1 = {
-        tags: score_paragraphs(paragraphs, "zh", ChineseRuleSegmenter(ChineseRules(speech_tags=tags)).spans).f1
-        for tags in ("asked", "split")
+    counts = {
+        tags: score_paragraphs(paragraphs, "zh", ChineseRuleSegmenter(ChineseRules(speech_tags=tags)).spans)
+        for tags in ("all", "split")
     }
-    assert f1["asked"] >= f1["split"], f1
+    assert counts["all"].missed - counts["split"].missed == 6, counts
+    assert counts["split"].extra - counts["all"].extra == 2, counts
