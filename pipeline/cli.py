@@ -180,7 +180,7 @@ def _add_align_commands(commands: argparse._SubParsersAction) -> None:
             action="append",
             default=[],
             metavar="align.KEY=VALUE",
-            help="override an aligner setting (repeatable), e.g. --set align.skip_penalty=0.3",
+            help="override an aligner setting (repeatable), e.g. --set align.bridge_weight=0",
         )
 
     align = commands.add_parser(
@@ -188,12 +188,14 @@ def _add_align_commands(commands: argparse._SubParsersAction) -> None:
     )
     align.add_argument("--zh", type=Path, required=True, help="Chinese sentences, one a line")
     align.add_argument("--en", type=Path, required=True, help="English reference sentences, one a line")
-    align.add_argument("--mt", type=Path, help="machine translation, line-parallel to --zh (needed by dp)")
+    align.add_argument(
+        "--mt", type=Path, help="machine translation, line-parallel to --zh (optional: without it, the texts alone)"
+    )
     aligner_options(align)
     align.set_defaults(handler=cmd_align)
 
     align_dir = commands.add_parser(
-        "align-dir", help="align every NNN.zh.sents/NNN.en.sents/NNN.mt.sents of a folder", epilog=EPILOG
+        "align-dir", help="align every NNN.zh.sents/NNN.en.sents (and NNN.mt.sents if there) of a folder", epilog=EPILOG
     )
     align_dir.add_argument("folder", type=Path, metavar="DIR")
     align_dir.add_argument("--out", type=Path, required=True, help="folder for the NNN.align files")
@@ -327,7 +329,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     from pipeline.align.evaluate import format_link
 
     aligner = build_aligner(args.aligner, args.overrides)
-    for bead in align_files(aligner, args.zh, args.en, args.mt, args.aligner):
+    for bead in align_files(aligner, args.zh, args.en, args.mt):
         print(format_link(bead))
     return 0
 
@@ -335,7 +337,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 def cmd_align_dir(args: argparse.Namespace) -> int:
     from pipeline.align.commands import align_folder, build_aligner
 
-    written = align_folder(build_aligner(args.aligner, args.overrides), args.folder, args.out, args.aligner)
+    written = align_folder(build_aligner(args.aligner, args.overrides), args.folder, args.out)
     print(f"{len(written)} alignments written to {args.out}")
     return 0
 

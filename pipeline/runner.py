@@ -41,7 +41,7 @@ from pipeline.ingest.base import Reader
 from pipeline.io import atomic_write_json, sha256_file
 from pipeline.records import AlignedDocument, CorpusScores, Document, DocumentScores
 from pipeline.registry import ALIGNERS, EXECUTORS, EXPORTERS, READERS, SCORERS, SEGMENTERS, TRANSLATORS
-from pipeline.score.base import Scorer, document_links
+from pipeline.score.base import DocumentLinks, Scorer, document_links
 from pipeline.segment.base import Segmenter
 from pipeline.stages import (
     ALIGN_COUNTS,
@@ -184,7 +184,9 @@ def _run(
             timings.add(stage, seconds)
     aligned = aligned_documents(store, results, len(documents))
     with timings.stage("score"):
-        scores, score_key, score_reused, score_keys = _score(backends.scorer, results, store, len(documents))
+        scores, score_key, score_reused, score_keys = _score(
+            backends.scorer, results, store, len(documents), backends.translator.translates
+        )
     run_name = config.run_name(config_path)
     environment = [e.environment() for e in backends.exporters.values() if e.environment()]  # SOURCE_DATE_EPOCH
     export_key = stage_key(
@@ -199,6 +201,7 @@ def _run(
         )
     reused = _reused(shards, results, score_reused, export_reused)
     record = manifest.build(config, config_path, backends, files, started, command)
+    record["alignment"] = manifest.alignment(report)
     record["run"] = _run_record(shards, results, score_key, export_key, reused, timings, backends)
     atomic_write_json(run_dir / "manifest.json", record)
     _prune(store, shards, results, score_keys, score_key, export_key)
@@ -206,11 +209,12 @@ def _run(
 
 
 def _score(
-    scorer: Scorer, results: Sequence[ShardResult], store: StageStore, documents: int
+    scorer: Scorer, results: Sequence[ShardResult], store: StageStore, documents: int, translated: bool
 ) -> tuple[CorpusScores, str, bool, list[str]]:
     """Score each shard (stored beside its alignment), then sum the shards' statistics into the corpus
-    scores, one document at a time; a stored result with the same key is read instead."""
-    shard_keys = [_score_shard(scorer, r, store) for r in results]
+    scores, one document at a time; a stored result with the same key is read instead. Without
+    translations (``translate: none``) no link is scorable."""
+    shard_keys = [_score_shard(scorer, r, store, translated) for r in results]
     key = stage_key("score", "corpus", shard_keys)
     if store.has("score", key):
         return next(store.read("score", key, CorpusScores)), key, True, shard_keys
@@ -219,11 +223,13 @@ def _score(
     return scores, key, False, shard_keys
 
 
-def _score_shard(scorer: Scorer, result: ShardResult, store: StageStore) -> str:
+def _score_shard(scorer: Scorer, result: ShardResult, store: StageStore, translated: bool) -> str:
     """Score one shard's documents unless their scores are stored; returns their key."""
     key = stage_key(SHARD_SCORES, result.keys["align"], scorer.signature())
     if not store.has(SHARD_SCORES, key):
         documents = [document_links(doc) for doc in store.read("align", result.keys["align"], AlignedDocument)]
+        if not translated:
+            documents = [DocumentLinks(d.id, d.links, ()) for d in documents]
         store.write(SHARD_SCORES, key, scorer.score_documents(documents))
     return key
 

@@ -22,7 +22,10 @@ def literal_names(model: type) -> set[str]:
     [
         ("reader", [config.TextIngest, config.JsonlIngest]),
         ("segmenter", [config.ChineseRules, config.EnglishRules, config.ChineseLines, config.EnglishLines]),
-        ("translator", [config.MarianSettings, config.PrecomputedSettings, config.CTranslate2Settings]),
+        (
+            "translator",
+            [config.MarianSettings, config.PrecomputedSettings, config.CTranslate2Settings, config.NoTranslation],
+        ),
         ("aligner", [config.DPAlignerSettings, config.GaleChurchSettings]),
         ("scorer", [config.SacrebleuSettings]),
     ],

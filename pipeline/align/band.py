@@ -97,7 +97,7 @@ class BandDots:
         return self.values[self.offsets[r] + c - self.lo[r]]
 
 
-def band_dots(a: SparseRows, b: SparseRows, lo: np.ndarray, hi: np.ndarray) -> BandDots:
+def band_dots(a: SparseRows, b: SparseRows, lo: np.ndarray, hi: np.ndarray, block_rows: int = BLOCK_ROWS) -> BandDots:
     """Dot products of row ``r`` of ``a`` with rows ``lo[r]..hi[r]`` of ``b`` (none when hi < lo).
 
     A sparse join, a block of ``a`` rows at a time: the entries of the ``b`` rows the block can
@@ -112,8 +112,8 @@ def band_dots(a: SparseRows, b: SparseRows, lo: np.ndarray, hi: np.ndarray) -> B
     offsets = np.zeros(len(lo) + 1, np.int64)
     np.cumsum(widths, out=offsets[1:])
     values = np.zeros(int(offsets[-1]), np.float64)
-    for start in range(0, len(lo), BLOCK_ROWS):
-        stop = min(start + BLOCK_ROWS, len(lo))
+    for start in range(0, len(lo), block_rows):
+        stop = min(start + block_rows, len(lo))
         active = widths[start:stop] > 0
         if not active.any():
             continue
@@ -144,7 +144,7 @@ def _join_block(
     rows = rows + a0
     first = np.searchsorted(b_keys, cols * stride + np.maximum(lo[rows] - b0, 0))
     last = np.searchsorted(b_keys, cols * stride + (hi[rows] - b0 + 1))
-    counts = last - first
+    counts = np.maximum(last - first, 0)  # rows with an empty window match nothing
     total = int(counts.sum())
     if total == 0:
         return

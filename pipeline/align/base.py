@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipeline.records import AlignedDocument, Link, TranslatedDocument
+from pipeline.records import AlignedDocument, AlignmentNotes, Link, TranslatedDocument
 
 if TYPE_CHECKING:
     from pipeline.translate.base import Translator
@@ -33,14 +33,15 @@ class Aligner(ABC):
     def align(
         self,
         sources: Sequence[str],
-        translations: Sequence[str],
+        translations: Sequence[str] | None,
         references: Sequence[str],
         paragraphs: Paragraphs | None = None,
     ) -> list[Bead]:
         """Beads covering every source and every reference sentence exactly once, in order.
 
-        ``paragraphs``, when given, holds the paragraph index of each source and each reference
-        sentence; aligners may use paragraph boundaries as soft anchors.
+        ``translations`` (one per source sentence) are None when there are none. ``paragraphs``, when
+        given, holds the paragraph index of each source and each reference sentence; aligners may use
+        paragraph boundaries as soft anchors.
         """
 
     @abstractmethod
@@ -49,6 +50,10 @@ class Aligner(ABC):
     def attach_translator(self, translator: Translator) -> None:
         """Give the aligner the run's translation model; aligners that cannot use it ignore it."""
         self.translator = translator
+
+    def document_notes(self) -> AlignmentNotes:
+        """What the last :meth:`align` call measured on its document; nothing by default."""
+        return AlignmentNotes()
 
     def run_counts(self) -> dict[str, int]:
         """Counts of what this aligner did since it was built (summed over documents); none by default."""
@@ -61,21 +66,28 @@ class Aligner(ABC):
 
 
 def align_document(doc: TranslatedDocument, aligner: Aligner) -> AlignedDocument:
-    """Align one document; without a reference, each source is linked to its own translation alone."""
+    """Align one document; without a reference, each source is linked to its own translation alone.
+
+    A document whose translations are all empty (``translate: none``) is aligned without one.
+    """
+    notes = AlignmentNotes()
     if doc.references is None:
         links = [Link(doc.id, i, (i,), (), None) for i in range(len(doc.sources))]
     else:
+        translations = [t.text for t in doc.translations]
         beads = aligner.align(
             [s.text for s in doc.sources],
-            [t.text for t in doc.translations],
+            translations if any(t.strip() for t in translations) else None,
             [s.text for s in doc.references],
             paragraphs=([s.paragraph for s in doc.sources], [s.paragraph for s in doc.references]),
         )
         links = [Link(doc.id, k, b.src, b.ref, b.score) for k, b in enumerate(beads)]
+        notes = aligner.document_notes()
     return AlignedDocument(
         id=doc.id,
         sources=doc.sources,
         references=doc.references,
         translations=doc.translations,
         links=tuple(links),
+        notes=notes,
     )

@@ -1,20 +1,21 @@
-"""What only a pipeline run has: the translation model itself, used around uncertain links.
+"""What only a pipeline run has: the translation model itself, asked again around uncertain links.
 
-Embedding aligners compare fixed sentence vectors. We can ask the model again:
+Both are off by default (``align.retranslate``, ``align.forced_decoding``): their effect could not
+be measured on this project's machines, which reach no real translation model (docs/benchmarks.md).
 
 * **re-translation of merged spans**: the Chinese sentences around an uncertain link are
-  translated again two and three at a time, as one text. A translator that sees
-  ``他说……。相信……。`` together produces the sentence a human translator would have written
-  for the pair, so a 2-1 or 3-1 link is judged on the translation of the span, not on two
-  translations glued together. The span's bead scores become the mean of the two estimates.
-* **forced decoding** (optional, slower): the model's mean log-probability per token of each
-  candidate reference span given each candidate source span near an uncertain link, measured
-  against random pairs of the same document, is added to those candidates' scores.
+  translated again two and three at a time, as one text, so that a 2-1 or 3-1 link is judged on
+  the translation of the span rather than on two translations glued together. The bridge part of
+  those beads' scores becomes the mean of the two estimates.
+* **forced decoding**: the model's mean log-probability per token of each candidate reference
+  span given each candidate source span near an uncertain link, measured against random pairs of
+  the same document, is added to those candidates' scores.
 
-Both go through :meth:`Translator.translate` and the translator's own ``score_references``
-(:class:`~pipeline.translate.marian.MarianTranslator` has one), so whatever caching the
-translator does applies. Links whose confidence is below ``bridge_threshold`` are revisited;
-the search then runs again on the same band.
+Both go through the run's translator, so its caching applies. They run only where the document's
+own translation was trusted (a model that translated the document into noise is not asked
+again), re-translation only with a translator that can translate new text (a file of
+precomputed translations cannot), and at most :data:`MAX_SPAN_SHARE` of a document's sentence
+count in spans, so a poor model never multiplies the translation work.
 """
 
 from __future__ import annotations
@@ -25,108 +26,123 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.align.band import Band, band_dots
+from pipeline.align import english
+from pipeline.align.band import Band
+from pipeline.align.evidence import Direction
 from pipeline.align.search import Shape, Step, posteriors, viterbi
 
 if TYPE_CHECKING:
-    from pipeline.align.dp import BeadScorer, DocumentSignals, DPAligner
+    from pipeline.align.dp import DPAligner
+    from pipeline.align.scoring import BeadScorer
 
-#: Weight of the forced-decoding term: a reference as likely as the model's own output gains this much.
-FORCED_WEIGHT = 0.5
+#: Re-translated spans per document sentence, at most.
+MAX_SPAN_SHARE = 0.25
+#: Weight of the forced-decoding term (nats): a reference as likely as the model's own output gains this much.
+FORCED_WEIGHT = 5.0
 #: Reference positions beyond an uncertain link's own that forced decoding considers, each side.
 FORCED_REACH = 2
 #: Random pairs that set the forced-decoding baseline of a document.
 FORCED_BASELINE_PAIRS = 8
 
+Scores = dict[Shape, np.ndarray]
+
 
 def revisit(
     aligner: DPAligner,
-    signals: DocumentSignals,
     scorer: BeadScorer,
     band: Band,
-    scores: dict[Shape, np.ndarray],
+    scores: Scores,
     steps: list[Step],
     sources: Sequence[str],
     references: Sequence[str],
-) -> tuple[Band, dict[Shape, np.ndarray], list[Step]]:
+) -> tuple[Band, Scores, list[Step]]:
     """Re-score the beads around uncertain links with the model and search again."""
-    settings = aligner.settings
-    confidence = posteriors(band, scores, aligner.skip_src, aligner.skip_ref, aligner.temperature, steps)
-    uncertain = [step for step, c in zip(steps, confidence, strict=True) if c < settings.bridge_threshold]
+    settings, translator = aligner.settings, aligner.translator
+    confidence = posteriors(band, scores, aligner.skip_src, aligner.skip_ref, aligner.weights.temperature, steps)
+    uncertain = [
+        s for s, c in sorted(zip(steps, confidence, strict=True), key=lambda x: x[1]) if c < settings.bridge_threshold
+    ]
     aligner.stats.uncertain_links = len(uncertain)
-    if not uncertain:
+    if not uncertain or translator is None:
         return band, scores, steps
     scores = {shape: values.copy() for shape, values in scores.items()}
-    if settings.retranslate:
-        aligner.stats.retranslated_spans = _retranslate(aligner, signals, scorer, band, scores, uncertain, sources)
-    if settings.forced_decoding and hasattr(aligner.translator, "score_references"):
+    if settings.retranslate and translator.can_translate_spans:
+        aligner.stats.retranslated_spans = _retranslate(aligner, scorer, band, scores, uncertain, sources)
+    if settings.forced_decoding and hasattr(translator, "score_references"):
         aligner.stats.forced_pairs = _forced(aligner, band, scores, uncertain, sources, references)
     return band, scores, viterbi(band, scores, aligner.skip_src, aligner.skip_ref)
 
 
-def merged_spans(uncertain: Sequence[Step], n: int, sizes: Sequence[int]) -> list[tuple[int, int]]:
-    """(start, size) of the multi-sentence source spans inside each uncertain link widened by one sentence."""
-    spans: set[tuple[int, int]] = set()
+def merged_spans(uncertain: Sequence[Step], n: int, sizes: Sequence[int], limit: int) -> list[tuple[int, int]]:
+    """(start, size) of the multi-sentence source spans inside each uncertain link widened by one sentence,
+    the least confident links first, at most ``limit`` spans."""
+    spans: dict[tuple[int, int], None] = {}
     for step in uncertain:
         first, last = max(0, step.i0 - 1), min(n, step.i1 + 1)
         for size in sizes:
-            spans.update((start, size) for start in range(first, last - size + 1))
+            for start in range(first, last - size + 1):
+                if len(spans) < limit:
+                    spans[(start, size)] = None
     return sorted(spans)
 
 
 def _retranslate(
     aligner: DPAligner,
-    signals: DocumentSignals,
     scorer: BeadScorer,
     band: Band,
-    scores: dict[Shape, np.ndarray],
+    scores: Scores,
     uncertain: Sequence[Step],
     sources: Sequence[str],
 ) -> int:
-    """Translate merged spans again and average their scores into ``scores``; returns the span count."""
+    """Translate merged spans again and average their bridge terms into ``scores``; returns the span count."""
+    doc, bridge = scorer.doc, scorer.bridge
+    if bridge is None or doc.bridge is None or aligner.translator is None:
+        return 0
     sizes = sorted({a for a, _ in aligner.shapes if a >= 2})
-    spans = merged_spans(uncertain, signals.n, sizes)
-    if not spans or aligner.translator is None:
+    spans = merged_spans(uncertain, doc.n, sizes, max(1, int(MAX_SPAN_SHARE * doc.n)))
+    if not spans:
         return 0
     texts = [t.text for t in aligner.translator.translate(["".join(sources[s : s + k]) for s, k in spans])]
-    rows = signals.space.transform(texts)
-    norms = rows.norms()
-    max_b = max(b for _, b in aligner.shapes)
     ends = np.array([s + k for s, k in spans])
-    dots = band_dots(rows, signals.ref, np.maximum(band.lo[ends] - max_b, 0), band.hi[ends] - 1)
-    offsets = band.offsets
+    max_b = max(b for _, b in aligner.shapes)
+    lo, hi = np.maximum(band.lo[ends] - max_b, 0), band.hi[ends] - 1
+    words = Direction.between(doc.space.side([english.token_keys(t) for t in texts]), doc.bridge.forward.other)
+    ratios = words.ratios(lo, hi, range(1, max_b + 1), bridge.match_rate)
+    similarity = bridge.similarity
+    rows = similarity.space.transform(texts) if similarity is not None else None
+    dots = similarity.dots_of(rows, lo, hi) if similarity is not None and rows is not None else None
+    norms = rows.norms() if rows is not None else None
     for k, ((start, size), text) in enumerate(zip(spans, texts, strict=True)):
         end = start + size
-        for shape in [s for s in aligner.shapes if s[0] == size]:
+        for shape in [s for s in aligner.shapes if s[0] == size and s in scorer.bridge_parts]:
             b = shape[1]
             j = np.arange(max(int(band.lo[end]), b), int(band.hi[end]) + 1)
             if not len(j) or not text.strip():
                 continue
-            dot = sum(dots.get(np.full(len(j), k), j - 1 - q) for q in range(b))
-            i = np.full(len(j), end)
-            fresh = scorer.similarity(
-                dot,
-                np.full(len(j), norms[k] ** 2),
-                np.full(len(j), norms[k]),
-                signals.src.length[size][i],
-                np.full(len(j), len(text.strip()) + 1.0),
-                signals.tgt.square_norm[b][j],
-                signals.tgt.norm_sum[b][j],
-                signals.tgt.length[b][j],
-            )
-            cells = offsets[end] + j - band.lo[end]
-            # the encoder's terms compare the first translation only; they stay whole
-            semantic = scorer.semantic_parts[shape][cells] if shape in scorer.semantic_parts else 0.0
-            old = scores[shape][cells] - semantic
-            structure = scorer.structure(shape, i, j)
-            scores[shape][cells] = (old + fresh + structure) / 2.0 + semantic
+            row = np.full(len(j), k)
+            fresh = aligner.weights.mt_weight * ratios[b].get(row, j - 1)  # the span is one text
+            if similarity is not None and dots is not None and norms is not None:
+                dot = sum(dots.get(row, j - 1 - q) for q in range(b))
+                value = similarity.combine(
+                    dot,
+                    np.full(len(j), norms[k] ** 2),
+                    np.full(len(j), norms[k]),
+                    np.full(len(j), len(text.strip()) + 1.0),
+                    shape,
+                    np.full(len(j), end),
+                    j,
+                )
+                fresh = fresh + aligner.weights.similarity_weight * bridge.trust * value
+            cells = band.offsets[end] + j - band.lo[end]
+            old = scorer.bridge_parts[shape][cells]
+            scores[shape][cells] += (fresh - old) / 2.0
     return len(spans)
 
 
 def _forced(
     aligner: DPAligner,
     band: Band,
-    scores: dict[Shape, np.ndarray],
+    scores: Scores,
     uncertain: Sequence[Step],
     sources: Sequence[str],
     references: Sequence[str],
@@ -151,8 +167,7 @@ def _forced(
     base_ref = [references[rng.randrange(len(references))] for _ in range(FORCED_BASELINE_PAIRS)]
     scored = aligner.translator.score_references(src + base_src, ref + base_ref)  # type: ignore[union-attr]
     baseline = float(np.mean(scored[len(keys) :]))
-    offsets = band.offsets
     for (shape, i, j), likelihood in zip(keys, scored[: len(keys)], strict=True):
         gain = (likelihood - baseline) / max(abs(baseline), 1e-6)
-        scores[shape][offsets[i] + j - band.lo[i]] += FORCED_WEIGHT * gain
+        scores[shape][band.offsets[i] + j - band.lo[i]] += FORCED_WEIGHT * gain
     return len(keys)

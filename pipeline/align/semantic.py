@@ -45,7 +45,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.align.band import span_square_norms
-from pipeline.align.embed import Encoding
+from pipeline.align.embed import Encoding, SentenceEncoder
+from pipeline.align.search import Shape
 
 #: Random spans that estimate the chance levels; spans starting this close to the diagonal are left out.
 CHANCE_SAMPLES = 200
@@ -171,6 +172,15 @@ class SemanticDocument:
         mean_weight = float(np.mean([*self.mt_tokens.totals(), *self.ref_tokens.totals()])) if self.n + self.m else 1.0
         self.token_scale = max(2.0 * mean_weight * (1.0 - chance_one), 1e-9)
         self.sentence_chance = self._sentence_chance()
+
+    @classmethod
+    def encode(
+        cls, encoder: SentenceEncoder, translations: Sequence[str], references: Sequence[str], shapes: Sequence[Shape]
+    ) -> SemanticDocument:
+        """Every sentence of both sides encoded once (``encoder`` caches by text)."""
+        encoded = encoder.encode([*translations, *references])
+        n = len(translations)
+        return cls(encoded[:n], encoded[n:], [a for a, _ in shapes], [b for _, b in shapes])
 
     def _starts(self) -> list[tuple[int, int]]:
         rng = random.Random(self.n * 7919 + self.m)  # the same document always gets the same sample

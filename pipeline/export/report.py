@@ -290,6 +290,7 @@ def document_facts(doc: Document, out: AlignedDocument) -> dict[str, Any]:
         "paragraphs": {"zh": len(doc.source), "en": len(doc.reference or ())},
         "sentences": {"zh": len(out.sources), "en": len(out.references or ())},
         "links": len(out.links),
+        "alignment": out.notes.as_dict(),
     }
 
 
@@ -301,6 +302,10 @@ def backend_notes(backends: Backends) -> list[str]:
         notes.append(
             f"the translation model {model.get('requested')} is the tiny random-weight test model: "
             "its translations are nonsense and so are the scores"
+        )
+    if not backends.translator.translates:
+        notes.append(
+            "no machine translation (translate: none): the bitext was aligned without one, and nothing is scored"
         )
     notes.extend(backends.translator.stats.notes)
     return notes
@@ -316,12 +321,18 @@ class RunReport:
         self.builder = ReportBuilder(settings.report_max_links, ReportPage(settings.report_max_links, run_dir), review)
         self.run_name, self.run_dir, self.backends = run_name, run_dir, backends
         self.translations = TranslationCounts()
-        self.no_reference: list[str] = []
+        self.document_warnings: list[str] = []
 
     def add(self, doc: Document, out: AlignedDocument, rows: Sequence[LinkRow], scores: Sequence[MetricScore]) -> None:
         self.translations.add(out)
         if doc.reference is None:
-            self.no_reference.append(f"{doc.source_path}: no reference; translated and exported, not scored")
+            self.document_warnings.append(f"{doc.source_path}: no reference; translated and exported, not scored")
+        if out.notes.bridge_meaningless:
+            self.document_warnings.append(
+                f"document {doc.id}: its machine translation looks meaningless to the aligner (its words find their "
+                f"matches in the reference no more often than by chance; trust {out.notes.bridge_trust:.2f}): "
+                "aligned by the dictionary, lengths and structure alone"
+            )
         self.builder.add_document(document_facts(doc, out), [*rows], scores)
 
     def finish(
@@ -330,7 +341,7 @@ class RunReport:
         """The report (timings and speed are in manifest.json, not here: the report holds only what the inputs
         and settings determine, so reruns give identical files) and the paths of its two files."""
         translation = self.translations.as_dict()
-        warnings = backend_notes(self.backends) + _translation_notes(translation["flags"]) + self.no_reference
+        warnings = backend_notes(self.backends) + _translation_notes(translation["flags"]) + self.document_warnings
         facts = RunFacts(
             run=self.run_name,
             documents=[],

@@ -83,6 +83,11 @@ class Translator(ABC):
     #: Copy number- and punctuation-only segments instead of asking the backend (off for a backend
     #: whose outputs are given, such as precomputed translations).
     passthrough: bool = True
+    #: Whether the translator can translate text it has not seen (a model can; a file of translations
+    #: cannot): the aligner asks for merged spans only from one that can.
+    can_translate_spans: bool = True
+    #: False for ``translate: none``: its empty outputs are no translation, and nothing is scored.
+    translates: bool = True
 
     def __init__(self) -> None:
         self.stats = TranslationStats()

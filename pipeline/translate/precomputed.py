@@ -101,6 +101,7 @@ class PrecomputedTranslator(Translator):
     show_progress = False
     passthrough = False  # the file's translation of "2020" or "……" is the system's output: use it
     use_cache = False  # the file is the cache
+    can_translate_spans = False  # only the file's own lines have translations
 
     def __init__(self, settings: PrecomputedSettings) -> None:
         super().__init__()

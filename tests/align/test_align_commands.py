@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.align.evaluate import read_links
 from pipeline.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -59,11 +60,26 @@ def test_settings_are_overridden_and_checked(mac_folder: Path, capsys: pytest.Ca
     assert "align -> bogus: unknown key" in capsys.readouterr().err
 
 
+def test_align_without_a_translation_links_the_texts_alone(
+    mac_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zh, en = (mac_folder / f"001.{k}.sents" for k in ("zh", "en"))
+    assert main(["-q", "align", f"--zh={zh}", f"--en={en}"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[9].startswith("[9]:[9, 10]:")
+
+
+def test_align_dir_on_a_folder_without_translations(mac_folder: Path, tmp_path: Path) -> None:
+    (mac_folder / "001.mt.sents").unlink()
+    assert main(["-q", "align-dir", str(mac_folder), "--out", str(tmp_path / "out")]) == 0
+    gold = read_links(mac_folder / "001.gold.align")
+    assert read_links(tmp_path / "out" / "001.align") == gold
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ("drop-mt", "needs the machine translation"),
-        ("short-mt", "must be line-parallel"),
+        ("short-mt", "has 1 lines but"),
         ("no-zh", "sentence file not found"),
     ],
 )
@@ -72,14 +88,15 @@ def test_input_errors_exit_3_with_a_message(
 ) -> None:
     zh, en, mt = (mac_folder / f"001.{k}.sents" for k in ("zh", "en", "mt"))
     args = ["align", f"--zh={zh}", f"--en={en}", f"--mt={mt}"]
-    if change == "drop-mt":
-        args = args[:3]
-    elif change == "short-mt":
+    if change == "short-mt":
         mt.write_text("one line\n", encoding="utf-8")
     else:
         zh.unlink()
     assert main(args) == 3
-    assert message in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert message in error
+    if change == "short-mt":
+        assert str(mt) in error and str(zh) in error and "62" in error  # both files and both counts
 
 
 def test_align_eval_of_a_missing_folder_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

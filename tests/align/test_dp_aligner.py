@@ -1,4 +1,5 @@
-"""The dp aligner: every link shape, insertions and deletions, degenerate documents, stable output."""
+"""The dp aligner: every link shape with and without a translation, insertions and deletions, degenerate
+documents, how far a translation is trusted, stable output."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import numpy as np
 import pytest
 
 from pipeline.align.base import Bead, align_document
-from pipeline.align.dp import BeadScorer, DocumentSignals, DPAligner
+from pipeline.align.dp import DPAligner
+from pipeline.align.scoring import BeadScorer
 from pipeline.config import DPAlignerSettings
 from pipeline.errors import InputError
 from pipeline.records import Sentence, TranslatedDocument, Translation
@@ -114,11 +116,38 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize(("refs", "expected"), list(CASES.values()), ids=list(CASES))
-def test_each_link_shape_is_found(refs: list[str], expected: Link) -> None:
-    beads = DPAligner().align(ZH, MT, refs)
+BRIDGES = {"with a translation": MT, "without one": None}
+
+
+MERGES = {name: case for name, case in CASES.items() if name not in ("1-0", "0-1")}
+
+
+@pytest.mark.parametrize("bridge", list(BRIDGES.values()), ids=list(BRIDGES))
+@pytest.mark.parametrize(("refs", "expected"), list(MERGES.values()), ids=list(MERGES))
+def test_each_merge_shape_is_found_with_or_without_a_translation(
+    refs: list[str], expected: Link, bridge: list[str] | None
+) -> None:
+    beads = DPAligner().align(ZH, bridge, refs)
     assert expected in links(beads)
     assert_covers(beads, len(ZH), len(refs))
+
+
+@pytest.mark.parametrize("name", ["1-0", "0-1"])
+def test_a_deletion_or_insertion_is_found_through_the_translation(name: str) -> None:
+    refs, expected = CASES[name]
+    assert expected in links(DPAligner().align(ZH, MT, refs))
+
+
+@pytest.mark.parametrize("name", ["1-0", "0-1"])
+def test_without_a_translation_a_short_deletion_or_insertion_joins_a_neighbour_with_less_confidence(
+    name: str,
+) -> None:
+    # Known limit: a skip is rare in MAC-Dev's gold (0.4% of links), so a short sentence with no
+    # counterpart and no translation is merged into a neighbouring link, the least sure of the document.
+    refs, (src, ref) = CASES[name]
+    beads = DPAligner().align(ZH, None, refs)
+    weakest = min(beads, key=lambda b: b.score)
+    assert set(src) <= set(weakest.src) and set(ref) <= set(weakest.ref)
 
 
 def test_the_rest_of_the_document_stays_one_to_one_around_a_split() -> None:
@@ -146,12 +175,11 @@ def test_empty_documents(n: int, m: int) -> None:
     assert_covers(beads, n, m)
 
 
-@pytest.mark.parametrize(
-    ("n", "m", "expected"),
-    [(1, 1, [((0,), (0,))]), (1, 2, [((0,), (0,)), ((), (1,))]), (2, 1, [((0,), (0,)), ((1,), ())])],
-)
-def test_one_sentence_documents(n: int, m: int, expected: list[Link]) -> None:
-    assert links(DPAligner().align(ZH[:n], MT[:n], REF[:m])) == expected
+@pytest.mark.parametrize(("n", "m"), [(1, 1), (1, 2), (2, 1)])
+def test_one_sentence_documents(n: int, m: int) -> None:
+    beads = DPAligner().align(ZH[:n], MT[:n], REF[:m])
+    assert_covers(beads, n, m)
+    assert beads[0].src[:1] == (0,) and beads[0].ref[:1] == (0,)
 
 
 def test_repeated_runs_give_identical_output() -> None:
@@ -162,25 +190,55 @@ def test_repeated_runs_give_identical_output() -> None:
     assert again.align(ZH, MT, refs) == first
 
 
-def test_confidences_are_probabilities_and_separate_good_links_from_bad() -> None:
-    beads = DPAligner().align(ZH, MT, REF)
-    assert all(0.0 <= b.score <= 1.0 for b in beads)
-    assert min(b.score for b in beads) > 0.8
-    # Sentence 4 translated as something unrelated: its link is the least certain one.
-    wrong = [*MT[:4], "The orchestra played a new symphony last night.", *MT[5:]]
-    scored = DPAligner().align(ZH, wrong, REF)
-    assert min(scored, key=lambda b: b.score).src == (4,)
+def test_confidences_are_probabilities_and_high_for_a_clean_document() -> None:
+    for bridge in BRIDGES.values():
+        beads = DPAligner().align(ZH, bridge, REF)
+        assert all(0.0 <= b.score <= 1.0 for b in beads)
+        assert min(b.score for b in beads) > 0.8
+
+
+def test_a_faithful_translation_is_trusted_and_a_meaningless_one_weighs_nothing() -> None:
+    aligner = DPAligner()
+    aligner.align(ZH, MT, REF)
+    assert aligner.document_notes().bridge_trust > 0.5
+    rng = random.Random(1)
+    words = " ".join(MT).split()
+    noise = [" ".join(rng.choice(words) for _ in t.split()) for t in MT]  # the word counts, no meaning
+    refs = CASES["1-2"][0]
+    with_noise = aligner.align(ZH, noise, refs)
+    assert aligner.document_notes().bridge_trust < 0.1
+    assert aligner.document_notes().bridge_meaningless
+    assert links(with_noise) == links(DPAligner().align(ZH, None, refs))
+    aligner.align(ZH, None, REF)
+    assert aligner.document_notes().bridge_trust is None
+
+
+def test_bridge_weight_zero_aligns_from_the_texts_alone() -> None:
+    aligner = DPAligner(DPAlignerSettings(bridge_weight=0))
+    beads = aligner.align(ZH, MT, REF)
+    assert links(beads) == [((i,), (i,)) for i in range(8)]
+    assert aligner.document_notes().bridge_trust is None
 
 
 def test_random_documents_are_always_covered_exactly_once() -> None:
     rng = random.Random(7)
     aligner = DPAligner()
-    for _ in range(20):
+    for _ in range(25):
         n, m = rng.randint(0, 30), rng.randint(0, 30)
-        sources = ["字" * rng.randint(1, 60) for _ in range(n)]
-        translations = [" ".join(rng.choice(MT).split()[: rng.randint(0, 9)]) for _ in range(n)]
+        # Chinese from real sentences, cut anywhere, or characters no dictionary has, or numbers alone
+        sources = [
+            rng.choice([rng.choice(ZH)[: rng.randint(1, 20)], "𰻝" * rng.randint(1, 9), str(rng.randint(0, 10**6))])
+            for _ in range(n)
+        ]
+        translations = [" ".join(rng.choice(MT).split()[: rng.randint(0, 9)]) for _ in range(n)]  # some empty
         refs = [" ".join(rng.choice(REF).split()[: rng.randint(1, 9)]) for _ in range(m)]
-        assert_covers(aligner.align(sources, translations, refs), n, m)
+        assert_covers(aligner.align(sources, translations if rng.random() < 0.7 else None, refs), n, m)
+
+
+def test_one_side_many_times_longer_is_covered() -> None:
+    refs = [s for _ in range(12) for s in REF]  # 96 reference sentences for 8 Chinese ones
+    assert_covers(DPAligner().align(ZH, MT, refs), 8, 96)
+    assert_covers(DPAligner().align([z for _ in range(12) for z in ZH], None, REF), 96, 8)
 
 
 def test_one_huge_source_sentence_against_many_references_is_covered() -> None:
@@ -209,13 +267,16 @@ def test_a_short_quoted_reply_joins_the_sentence_that_closes_the_quotation() -> 
 
 def test_quotation_structure_penalises_a_bead_that_ends_inside_a_quotation() -> None:
     zh = ["他说：“走吧。”", "他们走了。"]
-    mt = ['He said, "Let\'s go."', "They left."]
     refs = ["He said: 'Let us go.'", "They left."]
-    signals = DocumentSignals.from_texts(zh, mt, refs, None, [(1, 1)])
-    scorer = BeadScorer(signals, DPAlignerSettings())
+    aligner = DPAligner()
+    scorer = BeadScorer(aligner.prepare(zh, None, refs), aligner.weights)
     # bead zh 0 -> en 0: both open and close a quotation; zh 1 -> en 0: only English does, twice over
     ends = np.array([1, 2]), np.array([1, 1])
-    assert scorer.structure((1, 1), *ends).tolist() == pytest.approx([0.0, -0.1 - 0.05])
+    w = aligner.weights
+    with_quotes = scorer.fixed((1, 1), *ends)
+    scorer.w = w.__class__(**{**w.__dict__, "quote_weight": 0.0})
+    without = scorer.fixed((1, 1), *ends)
+    assert (with_quotes - without).tolist() == pytest.approx([0.0, -w.quote_weight * 1.5])
 
 
 def _document(refs: list[str], src_paragraphs: list[int], ref_paragraphs: list[int]) -> TranslatedDocument:
@@ -229,20 +290,19 @@ def _document(refs: list[str], src_paragraphs: list[int], ref_paragraphs: list[i
 
 
 def test_shared_paragraph_boundaries_keep_a_link_from_crossing_them() -> None:
-    # A reference sentence with no translation clue at a paragraph start: without paragraphs it
-    # is merged to the left, with paragraphs it opens the second paragraph's link.
+    # A reference sentence with no clue of its own at a paragraph start: with paragraphs it opens
+    # the second paragraph's link rather than joining the first.
     refs = [*REF[:4], "Here is more.", *REF[4:]]
     paragraphs_zh = [0, 0, 0, 0, 1, 1, 1, 1]
     paragraphs_en = [0, 0, 0, 0, 1, 1, 1, 1, 1]
-    settings = DPAlignerSettings(paragraph_weight=0.5)
-    aligned = align_document(_document(refs, paragraphs_zh, paragraphs_en), DPAligner(settings))
+    aligned = align_document(_document(refs, paragraphs_zh, paragraphs_en), DPAligner())
     found = [(link.src, link.ref) for link in aligned.links]
     assert all(not (set(src) & {3} and set(ref) & {4}) for src, ref in found), found
 
 
 def test_paragraphs_anchor_only_a_paragraph_for_paragraph_translation() -> None:
     # Two source paragraphs against three reference paragraphs: boundaries cannot correspond.
-    aligner = DPAligner(DPAlignerSettings(paragraph_weight=0.5))
+    aligner = DPAligner()
     aligner.align(ZH, MT, REF, paragraphs=([0, 0, 0, 0, 1, 1, 1, 1], [0, 0, 1, 1, 1, 2, 2, 2]))
     assert aligner.stats.with_paragraphs == 0
     aligner.align(ZH, MT, REF, paragraphs=([0, 0, 0, 0, 1, 1, 1, 1], [0, 0, 0, 0, 1, 1, 1, 1]))
@@ -254,8 +314,11 @@ def test_paragraphs_anchor_only_a_paragraph_for_paragraph_translation() -> None:
 def test_signature_and_report_say_which_signals_were_used() -> None:
     aligner = DPAligner()
     aligner.align(ZH, MT, REF)
-    assert aligner.signature().startswith("dp|v2|types:1-1,")
-    assert aligner.signature().endswith("|bridge:mt-only")
+    assert aligner.signature().startswith("dp|v3|types:1-1,")
+    assert aligner.signature().endswith("|revisit:none")
     described = aligner.describe()
-    assert described["signals_used"] == ["mt-similarity", "length", "evidence", "quotes"]
-    assert described["counts"]["documents"] == 1
+    assert described["signals_used"] == ["dictionary", "length", "shape-priors", "quotes", "translation"]
+    assert described["counts"]["documents"] == 1 and described["counts"]["trusted_bridge"] == 1
+    aligner.align(ZH, None, REF)
+    assert "translation" in aligner.describe()["signals_used"]  # counted over every document so far
+    assert "translation" not in DPAligner().describe({"documents": 1})["signals_used"]

@@ -67,24 +67,6 @@ def test_an_empty_model_name_is_refused_by_the_config() -> None:
     assert "embedding_model" in refused("")
 
 
-@pytest.fixture
-def encoder_folder(tmp_path: Path) -> str:
-    """A folder that passes the config's check (its loading is not tried here)."""
-    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
-    return str(tmp_path)
-
-
-@pytest.mark.parametrize(
-    ("settings", "skip"), [({}, 0.1), ({"encoder": True}, 0.25), ({"encoder": True, "skip": 0.4}, 0.4)]
-)
-def test_the_skip_penalty_in_force(settings: dict, skip: float, encoder_folder: str) -> None:
-    chosen = DPAlignerSettings(
-        embedding_model=encoder_folder if settings.get("encoder") else None, skip_penalty=settings.get("skip")
-    )
-    assert chosen.skip_score == skip
-    assert DPAligner(chosen).signature().count(f"|skip:{skip}|") == 1
-
-
 def test_the_lexical_aligner_imports_no_encoder() -> None:
     aligner = DPAligner()
     assert aligner.encoder is None
@@ -130,7 +112,7 @@ def test_the_seed_article_is_still_aligned_right_with_the_encoder_on() -> None:
     assert [(b.src, b.ref) for b in aligner.align(zh, mt, en)] == read_links(FIXTURES / "seed.gold.align")
     described = aligner.describe()
     assert "embed:minilm(sentence-transformers/all-MiniLM-L6-v2)" in described["signature"]
-    assert "token-matching" in described["signals_used"]
+    assert "sentence-encoder" in described["signals_used"]
     assert described["embedding_model"]["name"] == "minilm"
 
 

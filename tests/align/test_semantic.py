@@ -4,6 +4,7 @@ The real model is tested in test_embedding.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,10 +13,9 @@ import numpy as np
 import pytest
 
 from pipeline.align.band import Band
-from pipeline.align.bridge import _retranslate
-from pipeline.align.dp import BeadScorer, DocumentSignals, DPAligner
+from pipeline.align.dp import DPAligner
 from pipeline.align.embed import EncoderSource, Encoding
-from pipeline.align.search import Step
+from pipeline.align.scoring import BeadScorer, BridgeTerms, Weights
 from pipeline.align.semantic import SemanticDocument, idf_weights
 from pipeline.config import DPAlignerSettings
 from pipeline.translate.base import Translator
@@ -160,10 +160,14 @@ MT = [
 ]
 
 
-def align_with_fake(refs: list[str], **settings: object) -> tuple[list[tuple], DPAligner]:
-    aligner = DPAligner(DPAlignerSettings(**settings))  # type: ignore[arg-type]
+def align_with_fake(refs: list[str], weights: Weights | None = None) -> tuple[list[tuple], DPAligner]:
+    aligner = DPAligner(DPAlignerSettings(), weights)
     aligner.encoder = FakeEncoder()  # type: ignore[assignment]
     return [(b.src, b.ref) for b in aligner.align(ZH, MT, refs)], aligner
+
+
+#: Only the encoder compares the translation with the reference (no translation words, no text similarity).
+ENCODER_ONLY = dataclasses.replace(Weights(), mt_weight=0.0, similarity_weight=0.0, encoder_weight=20.0)
 
 
 @pytest.mark.parametrize(
@@ -181,28 +185,36 @@ def align_with_fake(refs: list[str], **settings: object) -> tuple[list[tuple], D
     ],
     ids=["1-1", "1-2", "2-1"],
 )
-def test_the_encoder_signals_alone_find_each_link_shape(refs: list[str], expected: tuple) -> None:
-    links, _ = align_with_fake(refs, lexical_weight=0.0, evidence_weight=0.0)
+def test_the_encoder_with_the_dictionary_finds_each_link_shape(refs: list[str], expected: tuple) -> None:
+    links, _ = align_with_fake(refs, ENCODER_ONLY)
     assert expected in links
 
 
-def test_the_aligner_reports_the_encoder_signals_and_encodes_each_sentence_once() -> None:
-    links, aligner = align_with_fake(MT, sentence_weight=0.3)
+def test_the_aligner_reports_the_encoder_and_encodes_each_sentence_once() -> None:
+    links, aligner = align_with_fake(MT)
     assert links == [((k,), (k,)) for k in range(4)]
     described = aligner.describe()
-    assert {"token-matching", "sentence-vectors"} <= set(described["signals_used"])
-    assert "sentence-vectors" not in align_with_fake(MT)[1].describe()["signals_used"]  # off by default
+    assert "sentence-encoder" in described["signals_used"]
     assert described["counts"]["encoded_sentences"] == 8
     assert aligner.encoder.asked == [*MT, *MT]  # type: ignore[union-attr]
 
 
-def test_without_a_model_the_scores_are_the_lexical_ones() -> None:
-    signals = DocumentSignals.from_texts(ZH, MT, MT, None, [(1, 1), (1, 2)])
+def test_a_translation_not_trusted_is_not_encoded() -> None:
+    aligner = DPAligner(DPAlignerSettings())
+    aligner.encoder = FakeEncoder()  # type: ignore[assignment]
+    noise = ["banana " * 6, "violin " * 5, "umbrella " * 7, "pepper " * 4]
+    aligner.align(ZH, noise, MT)
+    assert aligner.document_notes().bridge_trust == 0.0
+    assert aligner.encoder.asked == []  # type: ignore[union-attr]
+    assert "sentence-encoder" not in aligner.describe()["signals_used"]
+
+
+def test_without_a_bridge_the_scores_have_no_translation_part() -> None:
+    aligner = DPAligner()
     band = Band.around(np.arange(5) - 2, np.arange(5) + 2, 4)
-    scorer = BeadScorer(signals, DPAlignerSettings(embedding_model=None))
-    assert not scorer.uses_encoder
+    scorer = BeadScorer(aligner.prepare(ZH, MT, MT), aligner.weights)
     assert scorer(band, [(1, 1)])[(1, 1)].shape == (band.size,)
-    assert scorer.semantic_parts == {}
+    assert scorer.bridge_parts == {}
 
 
 class EchoTranslator(Translator):
@@ -220,25 +232,24 @@ class EchoTranslator(Translator):
         return "echo"
 
 
-def test_retranslation_averages_the_lexical_scores_and_keeps_the_encoder_terms_whole() -> None:
+def test_retranslation_revises_the_translation_terms_and_keeps_the_encoder_term_whole() -> None:
+    from pipeline.align.bridge import revisit
+    from pipeline.align.search import Step
+
     refs = ["This morning heavy snow fell in Beijing and many schools postponed classes.", *MT[2:]]
-    translator = EchoTranslator({"".join(ZH[:2]): refs[0]})
     band = Band.around(np.zeros(5, np.int64), np.full(5, 3), 3)
     steps = [Step(0, 0, 1, 1), Step(1, 1, 2, 1), Step(2, 1, 3, 2), Step(3, 2, 4, 3)]
-    after = {}
+    changed = {}
     for encoder in (None, FakeEncoder()):
-        aligner = DPAligner(DPAlignerSettings(bridge_threshold=1.0))
-        aligner.encoder = encoder  # type: ignore[assignment]
-        aligner.attach_translator(translator)
-        signals = DocumentSignals.from_texts(ZH, MT, refs, None, aligner.shapes)
-        if encoder is not None:
-            signals.semantic = aligner._encode(encoder, MT, refs)  # type: ignore[arg-type]
-        scorer = BeadScorer(signals, aligner.settings)
-        scores = scorer(band, aligner.shapes)
-        assert _retranslate(aligner, signals, scorer, band, scores, steps, ZH) > 0
-        parts = scorer.semantic_parts.get((2, 1), np.zeros(band.size))
-        after[encoder is None] = (scores[(2, 1)], parts)
-    (with_encoder, parts), (lexical, _) = after[False], after[True]
-    finite = np.isfinite(lexical)
-    assert np.abs(parts[finite]).max() > 0.01
-    assert np.allclose(with_encoder[finite] - parts[finite], lexical[finite])
+        aligner = DPAligner(DPAlignerSettings(retranslate=True, bridge_threshold=1.0))
+        aligner.attach_translator(EchoTranslator({"".join(ZH[:2]): refs[0]}))
+        doc = aligner.prepare(ZH, MT, refs)
+        semantic = SemanticDocument.encode(encoder, MT, refs, aligner.shapes) if encoder is not None else None
+        scorer = BeadScorer(doc, aligner.weights, BridgeTerms(0.5, 1.0, doc.similarity(MT, refs), semantic))  # type: ignore[arg-type]
+        before = scorer(band, aligner.shapes)
+        _, after, _ = revisit(aligner, scorer, band, before, steps, ZH, refs)
+        assert aligner.stats.retranslated_spans > 0
+        finite = np.isfinite(before[(2, 1)])
+        changed[encoder is None] = after[(2, 1)][finite] - before[(2, 1)][finite]
+    assert np.abs(changed[True]).max() > 0.01
+    assert np.allclose(changed[False], changed[True])  # the same revision, encoder or not

@@ -1,0 +1,179 @@
+"""Word-matching evidence for a bead, as a log-likelihood ratio against chance.
+
+Each word of one side (a Chinese word, a word of the machine translation, a reference word) has
+*keys* (:mod:`pipeline.align.english`, :mod:`pipeline.align.chinese`); it is **matched** in a
+span of sentences of the other side when one of its keys occurs there. For a bead linking spans
+``I`` and ``J``, each word ``t`` of ``I`` contributes
+
+    log(p / q)       if t is matched in J            p = q + (1 - q) * a
+    log(1 - a)       if it is not
+
+where ``q`` is the chance that ``t`` is matched in a random span of ``|J|`` sentences of the same
+document (from how many of the document's sentences match it: ``1 - (1 - q1) ** |J|``), and ``a``
+how much more often a word finds its match in its true translation than by chance. This is the
+log-likelihood ratio of "J translates I" against "J is unrelated": a word that is matched
+everywhere (``say`` in a novel) proves little, a rare one matched once proves much, and a word
+with no match costs a little. With ``a`` near 0 the evidence weighs nothing either way, which is
+how a meaningless machine translation ends up ignored (:func:`excess_match_rate`).
+
+Computation: the words of each sentence are matched against the sentences in that sentence's
+window of the search band, by the sparse join of :func:`pipeline.align.band.band_dots` (words as
+rows of keys, sentences as rows of keys); a span's match is an OR over its sentences, from a
+running count along each word's window. Work and memory grow with words times window width.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.align.band import BandDots, band_dots
+from pipeline.align.english import Keys
+from pipeline.align.features import SparseRows
+
+#: Words joined at a time (a sentence's words share its window, so blocks of many words reach few sentences).
+WORD_BLOCK = 1024
+#: ``a`` is kept below this, so that a miss never costs an infinite amount.
+MAX_RATE = 0.9
+#: Chance levels are kept below this, so that a word matched everywhere still has a finite ratio.
+MAX_CHANCE = 0.999
+
+
+class KeySpace:
+    """Key strings -> column ids, shared by every side of one document."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def side(self, sentences: Sequence[Sequence[Keys]]) -> Side:
+        """The words (rows of keys) and sentence bags of keys of one side."""
+        ids = self.ids
+        owner: list[int] = []
+        word_ptr, word_keys = [0], []
+        bag_ptr, bag_keys = [0], []
+        for index, words in enumerate(sentences):
+            bag: set[int] = set()
+            for keys in words:
+                columns = sorted({ids.setdefault(k, len(ids)) for k in keys})
+                word_keys.extend(columns)
+                word_ptr.append(len(word_keys))
+                owner.append(index)
+                bag.update(columns)
+            bag_keys.extend(sorted(bag))
+            bag_ptr.append(len(bag_keys))
+        return Side(np.array(owner, np.int64), _rows(word_ptr, word_keys), _rows(bag_ptr, bag_keys))
+
+
+def _rows(indptr: list[int], indices: list[int]) -> SparseRows:
+    return SparseRows(np.array(indptr, np.int64), np.array(indices, np.int64), np.ones(len(indices), np.float32))
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side's words: the sentence each belongs to, its keys; and each sentence's bag of keys."""
+
+    owner: np.ndarray
+    words: SparseRows
+    bags: SparseRows
+
+    @property
+    def sentences(self) -> int:
+        return len(self.bags)
+
+    def blocks(self, size: int) -> Side:
+        """The side with every ``size`` consecutive sentences as one (their words, the union of their keys)."""
+        count = -(-self.sentences // size)
+        rows = np.repeat(np.arange(self.sentences), np.diff(self.bags.indptr)) // size
+        pairs = np.unique(rows * (int(self.bags.indices.max(initial=0)) + 1) + self.bags.indices)
+        block_rows, keys = np.divmod(pairs, int(self.bags.indices.max(initial=0)) + 1)
+        indptr = np.zeros(count + 1, np.int64)
+        np.cumsum(np.bincount(block_rows, minlength=count), out=indptr[1:])
+        bags = SparseRows(indptr, keys, np.ones(len(keys), np.float32))
+        return Side(self.owner // size, self.words, bags)
+
+
+def matched_sentences(words: SparseRows, bags: SparseRows) -> np.ndarray:
+    """For each word: in how many of ``bags``' sentences one of its keys occurs."""
+    if len(words) == 0 or len(bags) == 0:
+        return np.zeros(len(words))
+    bag_rows = np.repeat(np.arange(len(bags)), np.diff(bags.indptr))
+    order = np.argsort(bags.indices, kind="stable")
+    bag_keys, bag_rows = bags.indices[order], bag_rows[order]
+    word_rows = np.repeat(np.arange(len(words)), np.diff(words.indptr))
+    first = np.searchsorted(bag_keys, words.indices, "left")
+    counts = np.searchsorted(bag_keys, words.indices, "right") - first
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(len(words))
+    entry = np.repeat(np.arange(len(word_rows)), counts)
+    hit = first[entry] + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    pairs = np.unique(word_rows[entry] * len(bags) + bag_rows[hit])  # a word counts a sentence once
+    return np.bincount(pairs // len(bags), minlength=len(words)).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class Direction:
+    """The words of one side matched against the sentences of the other."""
+
+    side: Side
+    other: Side
+    chance: np.ndarray  # q1 of each word: the share of the other side's sentences matching it
+
+    @classmethod
+    def between(cls, side: Side, other: Side) -> Direction:
+        hits = matched_sentences(side.words, other.bags)
+        return cls(side, other, (hits + 0.5) / (other.sentences + 1.0))
+
+    def matches(self, lo: np.ndarray, hi: np.ndarray) -> BandDots:
+        """Shared keys of each word with the other side's sentences ``lo..hi`` of its own sentence's window."""
+        owner = self.side.owner
+        return band_dots(self.side.words, self.other.bags, lo[owner], hi[owner], WORD_BLOCK)
+
+    def ratios(self, lo: np.ndarray, hi: np.ndarray, sizes: Iterable[int], a: float) -> dict[int, BandDots]:
+        """For each span size ``k``: per sentence ``s`` of this side and other-side end ``e`` in its window,
+        the summed log-likelihood ratio of its words against the span ``e-k+1..e`` (module docstring)."""
+        a = min(a, MAX_RATE)
+        dots = self.matches(lo, hi)
+        matched = np.concatenate([[0], np.cumsum(dots.values > 0)])
+        word_of = np.repeat(np.arange(len(self.side.owner)), np.diff(dots.offsets))
+        position = np.arange(len(dots.values)) - dots.offsets[word_of]
+        widths = np.maximum(hi - lo + 1, 0)
+        offsets = np.zeros(len(widths) + 1, np.int64)
+        np.cumsum(widths, out=offsets[1:])
+        cells = offsets[self.side.owner[word_of]] + position
+        flat = np.arange(len(dots.values))
+        out = {}
+        for k in sizes:
+            start = flat - np.minimum(position, k - 1)  # the span's first sentence, cut at the window's start
+            hit = matched[flat + 1] - matched[start] > 0
+            q = np.minimum(1.0 - (1.0 - self.chance) ** k, MAX_CHANCE)
+            gain = np.log((q + (1.0 - q) * a) / q)
+            values = np.where(hit, gain[word_of], math.log(1.0 - a))
+            sums = np.bincount(cells, weights=values, minlength=int(offsets[-1]))
+            out[k] = BandDots(lo, hi, offsets, sums)
+        return out
+
+    def excess_match_rate(self, pairs: Sequence[tuple[int, int]]) -> float:
+        """How much more often this side's words are matched in their linked sentence than by chance.
+
+        ``pairs`` are (own sentence, other sentence) links believed right. The estimate is
+        ``(observed - chance) / (1 - chance)`` over their words, clipped to [0, 1]: about 0 for a
+        translation that carries no meaning, larger the more of its words find their match.
+        """
+        if not pairs:
+            return 0.0
+        own = np.array([p[0] for p in pairs], np.int64)
+        lo = np.zeros(self.side.sentences, np.int64)
+        hi = np.full(self.side.sentences, -1, np.int64)
+        lo[own], hi[own] = [p[1] for p in pairs], [p[1] for p in pairs]
+        dots = self.matches(lo, hi)
+        selected = hi[self.side.owner] >= 0
+        if not selected.any():
+            return 0.0
+        hit = np.zeros(len(self.side.owner), bool)
+        hit[np.diff(dots.offsets) > 0] = dots.values > 0
+        observed, chance = hit[selected].mean(), self.chance[selected].mean()
+        return float(np.clip((observed - chance) / (1.0 - chance), 0.0, 1.0))

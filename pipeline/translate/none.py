@@ -1,0 +1,36 @@
+"""``translate: {name: none}``: no machine translation, for a bitext to align as it is.
+
+Every sentence gets an empty translation, so the aligner works from the dictionary, lengths and
+structure alone (a Hunalign replacement), the TSV's ``mt`` column stays empty, and there is
+nothing to score: the run's scores are left out and the report says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.config import NoTranslation
+from pipeline.translate.base import Translator
+
+
+class NoTranslator(Translator):
+    """Translates nothing (see the module docstring)."""
+
+    show_progress = False
+    passthrough = False
+    use_cache = False
+    can_translate_spans = False
+    translates = False
+
+    def __init__(self, settings: NoTranslation | None = None) -> None:
+        super().__init__()
+        self.settings = settings or NoTranslation()
+
+    def translate_batch(self, texts: list[str]) -> list[str]:
+        return ["" for _ in texts]
+
+    def signature(self) -> str:
+        return "none"
+
+    def describe(self) -> dict[str, Any]:
+        return {"signature": self.signature(), "note": "no machine translation (translate: none)"}
