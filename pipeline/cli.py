@@ -75,7 +75,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     segment.set_defaults(handler=cmd_segment)
 
-    models = commands.add_parser("models", help="get, build or list models (translation, and the aligner's students)")
+    models = commands.add_parser(
+        "models", help="get, build or list models (translation models and the aligner's dictionary)"
+    )
     model_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     tiny = model_commands.add_parser("build-tiny", help="build the tiny random-weight MarianMT test model offline")
     tiny.add_argument("folder", type=Path)
@@ -85,10 +87,14 @@ def make_parser() -> argparse.ArgumentParser:
     pull.add_argument("--revision", default="main")
     pull.add_argument("--models-dir", type=Path, default=Path("models"))
     pull.set_defaults(handler=cmd_pull)
+    lexicon = model_commands.add_parser(
+        "build-lexicon", help="preprocess the aligner's dictionary (CC-CEDICT) into the model store now"
+    )
+    lexicon.add_argument("--models-dir", type=Path, default=Path("models"))
+    lexicon.set_defaults(handler=cmd_build_lexicon)
     listing = model_commands.add_parser("list", help="list the models in the local model store, with sizes")
     listing.add_argument("--models-dir", type=Path, default=Path("models"))
     listing.set_defaults(handler=cmd_list_models)
-    _add_distil_command(model_commands)
     _add_score_command(commands)
     report = commands.add_parser("report", help="write report.json and report.html of a finished run again")
     report.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run folder, e.g. outputs/seed")
@@ -120,29 +126,6 @@ def _at_least(minimum: int) -> Callable[[str], int]:
 
 
 _count = _at_least(0)
-_positive = _at_least(1)
-
-
-def _add_distil_command(model_commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    distil = model_commands.add_parser(
-        "distil-encoder",
-        help="distil a small, fast student of the aligner's sentence encoder on your English",
-        description="Trains a small student of the aligner's sentence encoder, from English text alone (no "
-        "alignments): the references and translations of the corpus to align, or more text of its kind. Use "
-        "the folder as align -> embedding_model; it runs on NumPy, without torch. On MAC-Dev a student aligns "
-        "at strict F1 0.907-0.912 in about 2.2 s on one core, against the teacher's 0.920 in 12.5 s "
-        "(bfloat16; 27 s in float32) and the lexical aligner's 0.902 in 0.4 s (docs/benchmarks.md).",
-    )
-    distil.add_argument(
-        "--text", type=Path, nargs="+", required=True, metavar="FILE", help="English, UTF-8, one sentence a line"
-    )
-    distil.add_argument("--out", type=Path, required=True, metavar="DIR", help="new or empty folder for the student")
-    distil.add_argument("--teacher", default="minilm", help="encoder to distil: 'minilm' or a model folder")
-    distil.add_argument("--epochs", type=_positive, default=6, metavar="N")
-    distil.add_argument("--max-sentences", type=_positive, default=200_000, metavar="N", help="sampled down to N")
-    distil.add_argument("--dim", type=_positive, default=128, metavar="N", help="width of the student's vectors")
-    distil.add_argument("--layers", type=_positive, default=2, metavar="N", help="transformer layers")
-    distil.set_defaults(handler=cmd_distil_encoder)
 
 
 def _add_score_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -267,29 +250,6 @@ def cmd_build_tiny(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_distil_encoder(args: argparse.Namespace) -> int:
-    from pipeline.align import embed, student
-    from pipeline.errors import InputError, ModelError
-
-    reason = embed.problem(args.teacher)
-    if reason is not None:
-        raise ModelError(f"--teacher: {reason}")
-
-    if args.dim % 4:
-        raise InputError(f"--dim {args.dim}: must be a multiple of 4 (the student's 4 attention heads)")
-    texts = [student.read_training_text(path) for path in args.text]
-    teacher = embed.SentenceEncoder(embed.resolve(args.teacher))
-    shape = student.StudentShape(dim=args.dim, layers=args.layers)
-    settings = student.DistilSettings(epochs=args.epochs, max_sentences=args.max_sentences, shape=shape)
-    result = student.distil(texts, teacher, args.out, settings, progress=lambda line: print(line, flush=True))
-    print(
-        f"student written to {result.folder} ({result.sentences} sentences, {result.seconds:.0f} s); "
-        f"cosine with the teacher on held-out sentences: {result.held_out_cosine:.3f}. "
-        f"Use it with: --set align.embedding_model={result.folder}"
-    )
-    return 0
-
-
 def cmd_pull(args: argparse.Namespace) -> int:
     from pipeline.errors import ModelError
     from pipeline.translate.models import download
@@ -346,6 +306,14 @@ def cmd_align_eval(args: argparse.Namespace) -> int:
     from pipeline.align.commands import evaluation_report
 
     print(evaluation_report(args.gold, args.test, args.json))
+    return 0
+
+
+def cmd_build_lexicon(args: argparse.Namespace) -> int:
+    from pipeline.align import lexicon
+
+    built = lexicon.load(args.models_dir)
+    print(f"{built.identity}: {len(built.words)} headwords in {lexicon.folder_of(args.models_dir)}")
     return 0
 
 

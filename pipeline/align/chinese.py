@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from pipeline.align.english import Keys, number_key, word_keys
-from pipeline.align.lexicon import MAX_WORD, Lexicon
+from pipeline.align.lexicon import Lexicon
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -66,6 +66,7 @@ def numeral_value(text: str) -> float | None:
 
 def segment(text: str, lexicon: Lexicon) -> list[str]:
     """Forward maximum matching over the dictionary's headwords; a run of numerals is one word."""
+    headwords, longest = lexicon.words, lexicon.longest
     words = []
     i = 0
     while i < len(text):
@@ -73,8 +74,8 @@ def segment(text: str, lexicon: Lexicon) -> list[str]:
         while numerals < len(text) and text[numerals] in NUMERALS:
             numerals += 1
         length = 1
-        for size in range(min(MAX_WORD, len(text) - i), 1, -1):
-            if text[i : i + size] in lexicon:
+        for size in range(min(longest.get(text[i], 1), len(text) - i), 1, -1):
+            if text[i : i + size] in headwords:
                 length = size
                 break
         if numerals - i >= 2 and numerals - i >= length:
@@ -100,6 +101,13 @@ class Names:
     def __init__(self, keys: Iterable[str]) -> None:
         self.keys = frozenset(keys)
         self.prefixes = frozenset(key[:end] for key in self.keys for end in range(4, len(key) + 1))
+        self._starts: dict[str, bool] = {}  # character -> whether a name key can start with one of its readings
+
+    def starts(self, text: str, lexicon: Lexicon) -> frozenset[str]:
+        """The characters of ``text`` that a name key can start with (one of their readings begins one)."""
+        for ch in set(text) - self._starts.keys():
+            self._starts[ch] = any("py:" + r in self.prefixes for r in lexicon.readings.get(ch, ()))
+        return frozenset(ch for ch in set(text) if self._starts[ch])
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -134,11 +142,17 @@ def token_keys(text: str, lexicon: Lexicon, names: Names | None = None) -> list[
             if value is not None:
                 out.append((number_key(value),))
         else:
+            starts = names.starts(run, lexicon) if names else frozenset()
             position = 0
             for word in segment(run, lexicon):
                 keys = _han_keys(word, lexicon)
-                if names:
-                    keys += [k for i in range(len(word)) for k in names.at(run, position + i, lexicon)]
+                if starts:
+                    keys += [
+                        k
+                        for i, ch in enumerate(word, position)
+                        if ch in starts
+                        for k in names.at(run, i, lexicon)  # type: ignore[union-attr]
+                    ]
                 position += len(word)
                 if keys:
                     out.append(tuple(dict.fromkeys(keys)))

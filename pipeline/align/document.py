@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from pipeline.align import chinese, english
 from pipeline.align.band import span_sums
 from pipeline.align.base import Paragraphs
-from pipeline.align.evidence import Direction, KeySpace
+from pipeline.align.evidence import Direction, KeySpace, Side
 from pipeline.align.features import (
     ends_quotation_en,
     ends_quotation_zh,
@@ -76,12 +77,21 @@ class Marks:
         return Marks(np.add.reduceat(self.length, starts), zeros, zeros, zeros, zeros)
 
 
-@dataclass(frozen=True)
 class Bridge:
-    """The machine translation's words, matched against the reference both ways."""
+    """The machine translation's words, matched against the reference both ways (each way made on first use)."""
 
-    forward: Direction  # translation words -> reference sentences
-    backward: Direction  # reference words -> translation sentences
+    def __init__(self, translation: Side, reference: Side) -> None:
+        self.translation, self.reference = translation, reference
+
+    @cached_property
+    def forward(self) -> Direction:
+        """Translation words -> reference sentences."""
+        return Direction.between(self.translation, self.reference)
+
+    @cached_property
+    def backward(self) -> Direction:
+        """Reference words -> translation sentences."""
+        return Direction.between(self.reference, self.translation)
 
 
 @dataclass
@@ -149,7 +159,7 @@ class AlignmentDocument:
         bridge = None
         if mt_words is not None:
             mt_side = space.side(mt_words)
-            bridge = Bridge(Direction.between(mt_side, ref_side), Direction.between(ref_side, mt_side))
+            bridge = Bridge(mt_side, ref_side)
         ratio = (ref.length.sum() + RATIO_PRIOR[0] * RATIO_PRIOR[1]) / (src.length.sum() + RATIO_PRIOR[1])
         return cls(
             src,

@@ -7,9 +7,9 @@ rest. A translation, when there is one, is a *bridge*: its words and its similar
 reference add to the scores as far as this document shows they can be trusted.
 
 Search, in two passes as Bertalign does: the first looks for 1-1, 1-2, 2-1, 1-3 and 3-1 beads in
-a band around the length diagonal, without the bridge; the links it is sure of (1-1, confidence
-above :data:`TRUSTED_CONFIDENCE`) measure how much more often the translation's words are matched
-in their linked reference sentence than by chance (:meth:`Direction.excess_match_rate`). That
+a band around the length diagonal, without the bridge; its 1-1 links measure how much more often
+the translation's words are matched in their linked reference sentence than by chance
+(:meth:`Direction.excess_match_rate`). That
 rate is the bridge's own evidence strength and, divided by the rate of a good translation, its
 trust: a meaningless translation weighs about nothing. The second pass allows every configured
 shape in a narrow band around the first path, with the bridge. Both widen themselves where the
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,9 +52,7 @@ SECOND_WIDTH = 8
 #: Documents with more source sentences than this are first aligned as blocks of about ``COARSE_ROWS`` rows.
 COARSE_ABOVE = 3000
 COARSE_ROWS = 3000
-#: First-pass 1-1 links at least this confident measure the bridge.
-TRUSTED_CONFIDENCE = 0.5
-#: Fewer trusted links than this say nothing about the bridge: it is then not trusted.
+#: Fewer first-pass 1-1 links than this say nothing about the bridge: it is then not trusted.
 MIN_TRUSTED_LINKS = 3
 #: A skip left out of ``link_types`` stays possible at this score, so that every sentence is covered.
 FORBIDDEN_SKIP = -1000.0
@@ -211,13 +210,13 @@ class DPAligner(Aligner):
         band, scores, steps = self._first_pass(doc, plain, first_shapes)
         scorer = plain
         if doc.bridge is not None and translations is not None:
-            confidence = posteriors(band, scores, self.skip_src, self.skip_ref, self.weights.temperature, steps)
-            scorer = BeadScorer(doc, self.weights, self._bridge(doc, translations, references, steps, confidence))
+            scorer = BeadScorer(doc, self.weights, self._bridge(doc, translations, references, steps))
         low, high = corridor(doc.n, steps)
         second = Band.around(low - SECOND_WIDTH, high + SECOND_WIDTH, doc.m)
-        band, scores, steps = widening_search(
-            second, np.full(doc.n + 1, SECOND_WIDTH), lambda b: scorer(b, self.shapes), self.skip_src, self.skip_ref
-        )
+        with self._blas():
+            band, scores, steps = widening_search(
+                second, np.full(doc.n + 1, SECOND_WIDTH), lambda b: scorer(b, self.shapes), self.skip_src, self.skip_ref
+            )
         self.stats.band_cells = band.size
         if self._revisits(scorer):
             from pipeline.align.bridge import revisit
@@ -270,15 +269,10 @@ class DPAligner(Aligner):
         translations: Sequence[str],
         references: Sequence[str],
         steps: Sequence[Step],
-        confidence: np.ndarray,
     ) -> BridgeTerms:
-        """How far this document's translation can be trusted, measured on the first pass's sure links."""
+        """How far this document's translation can be trusted, measured on the first pass's 1-1 links."""
         assert doc.bridge is not None  # the caller checked
-        pairs = [
-            (s.i0, s.j0)
-            for s, c in zip(steps, confidence, strict=True)
-            if s.shape == (1, 1) and c >= TRUSTED_CONFIDENCE
-        ]
+        pairs = [(s.i0, s.j0) for s in steps if s.shape == (1, 1)]
         rate = doc.bridge.forward.excess_match_rate(pairs) if len(pairs) >= MIN_TRUSTED_LINKS else 0.0
         rate *= self.settings.bridge_weight
         trust = min(1.0, rate / self.weights.full_trust)
@@ -298,6 +292,14 @@ class DPAligner(Aligner):
         assert self.encoder is not None  # the caller checked
         self.stats.encoded_sentences = len(translations) + len(references)
         return SemanticDocument.encode(self.encoder, translations, references, self.shapes)
+
+    def _blas(self) -> AbstractContextManager[object]:
+        """BLAS held to one thread after the encoder ran (see :func:`pipeline.align.embed.one_blas_thread`)."""
+        if self.encoder is None:
+            return nullcontext()
+        from pipeline.align.embed import one_blas_thread
+
+        return one_blas_thread()
 
     def _revisits(self, scorer: BeadScorer) -> bool:
         s, t = self.settings, self.translator

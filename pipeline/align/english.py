@@ -258,6 +258,7 @@ def word_number(token: str) -> float | None:
     return NUMBER_WORDS.get(token.lower())
 
 
+@lru_cache(maxsize=100_000)
 def word_keys(token: str) -> Keys:
     """The keys of one word (no numbers): none for a stop word; its stem, and a name key if capitalised.
 

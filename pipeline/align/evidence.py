@@ -49,35 +49,67 @@ class KeySpace:
         self.ids: dict[str, int] = {}
 
     def side(self, sentences: Sequence[Sequence[Keys]]) -> Side:
-        """The words (rows of keys) and sentence bags of keys of one side."""
+        """The words (rows of keys) and sentence bags of keys of one side.
+
+        A word that occurs again with the same keys is one *type*: what depends on its keys alone
+        (in how many sentences it is matched) is computed once per type.
+        """
         ids = self.ids
+        types: dict[Keys, int] = {}
+        columns: list[list[int]] = []
         owner: list[int] = []
-        word_ptr, word_keys = [0], []
-        bag_ptr, bag_keys = [0], []
+        kind: list[int] = []
         for index, words in enumerate(sentences):
-            bag: set[int] = set()
             for keys in words:
-                columns = sorted({ids.setdefault(k, len(ids)) for k in keys})
-                word_keys.extend(columns)
-                word_ptr.append(len(word_keys))
+                found = types.get(keys)
+                if found is None:
+                    found = types[keys] = len(columns)
+                    columns.append(sorted({ids.setdefault(k, len(ids)) for k in keys}))
+                kind.append(found)
                 owner.append(index)
-                bag.update(columns)
-            bag_keys.extend(sorted(bag))
-            bag_ptr.append(len(bag_keys))
-        return Side(np.array(owner, np.int64), _rows(word_ptr, word_keys), _rows(bag_ptr, bag_keys))
+        type_rows = _rows(
+            [0, *np.cumsum([len(c) for c in columns], dtype=np.int64).tolist()], [c for cs in columns for c in cs]
+        )
+        return Side.of(np.array(owner, np.int64), np.array(kind, np.int64), type_rows, len(sentences))
 
 
-def _rows(indptr: list[int], indices: list[int]) -> SparseRows:
-    return SparseRows(np.array(indptr, np.int64), np.array(indices, np.int64), np.ones(len(indices), np.float32))
+def _rows(indptr: list[int] | np.ndarray, indices: list[int] | np.ndarray) -> SparseRows:
+    return SparseRows(np.asarray(indptr, np.int64), np.asarray(indices, np.int64), np.ones(len(indices), np.float32))
+
+
+def _gather(rows: SparseRows, picks: np.ndarray) -> SparseRows:
+    """The rows ``picks`` of ``rows``, in that order."""
+    lengths = np.diff(rows.indptr)[picks]
+    indptr = np.zeros(len(picks) + 1, np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    starts = np.repeat(rows.indptr[:-1][picks] - indptr[:-1], lengths)
+    return _rows(indptr, rows.indices[np.arange(int(indptr[-1])) + starts])
+
+
+def _union(groups: np.ndarray, rows: SparseRows, count: int) -> SparseRows:
+    """For each group ``g < count``: the union of the keys of the rows whose ``groups`` entry is ``g``."""
+    width = int(rows.indices.max(initial=0)) + 1
+    pairs = np.unique(np.repeat(groups, np.diff(rows.indptr)) * width + rows.indices)
+    owners, keys = np.divmod(pairs, width)
+    indptr = np.zeros(count + 1, np.int64)
+    np.cumsum(np.bincount(owners, minlength=count), out=indptr[1:])
+    return _rows(indptr, keys)
 
 
 @dataclass(frozen=True)
 class Side:
-    """One side's words: the sentence each belongs to, its keys; and each sentence's bag of keys."""
+    """One side's words: the sentence each belongs to, its type and keys; and each sentence's bag of keys."""
 
     owner: np.ndarray
+    kind: np.ndarray  # each word's type (distinct keys)
+    types: SparseRows  # the keys of each type
     words: SparseRows
     bags: SparseRows
+
+    @classmethod
+    def of(cls, owner: np.ndarray, kind: np.ndarray, types: SparseRows, sentences: int) -> Side:
+        words = _gather(types, kind)
+        return cls(owner, kind, types, words, _union(owner, words, sentences))
 
     @property
     def sentences(self) -> int:
@@ -85,14 +117,8 @@ class Side:
 
     def blocks(self, size: int) -> Side:
         """The side with every ``size`` consecutive sentences as one (their words, the union of their keys)."""
-        count = -(-self.sentences // size)
-        rows = np.repeat(np.arange(self.sentences), np.diff(self.bags.indptr)) // size
-        pairs = np.unique(rows * (int(self.bags.indices.max(initial=0)) + 1) + self.bags.indices)
-        block_rows, keys = np.divmod(pairs, int(self.bags.indices.max(initial=0)) + 1)
-        indptr = np.zeros(count + 1, np.int64)
-        np.cumsum(np.bincount(block_rows, minlength=count), out=indptr[1:])
-        bags = SparseRows(indptr, keys, np.ones(len(keys), np.float32))
-        return Side(self.owner // size, self.words, bags)
+        owner = self.owner // size
+        return Side(owner, self.kind, self.types, self.words, _union(owner, self.words, -(-self.sentences // size)))
 
 
 def matched_sentences(words: SparseRows, bags: SparseRows) -> np.ndarray:
@@ -124,7 +150,7 @@ class Direction:
 
     @classmethod
     def between(cls, side: Side, other: Side) -> Direction:
-        hits = matched_sentences(side.words, other.bags)
+        hits = matched_sentences(side.types, other.bags)[side.kind]
         return cls(side, other, (hits + 0.5) / (other.sentences + 1.0))
 
     def matches(self, lo: np.ndarray, hi: np.ndarray) -> BandDots:

@@ -115,7 +115,15 @@ class Lexicon:
     words: dict[str, str]
     readings: dict[str, tuple[str, ...]]
     identity: str
+    #: The longest headword (at most :data:`MAX_WORD` characters) that starts with each character.
+    longest: dict[str, int] = field(default_factory=dict, repr=False)
     _parsed: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.longest:
+            for word in self.words:
+                if len(word) > self.longest.get(word[0], 1):
+                    self.longest[word[0]] = min(len(word), MAX_WORD)
 
     def keys(self, word: str) -> tuple[str, ...]:
         """The gloss keys of a headword; empty when it is not in the dictionary."""

@@ -148,7 +148,7 @@ class LocalModel:
     """A model found in the local model store, for ``pipeline models list``."""
 
     kind: str  # "hub" (hub cache), "folder" (a MarianMT folder), "tiny" (the test model), "ctranslate2",
-    # or "student" (an aligner encoder's student from `pipeline models distil-encoder`)
+    # or "lexicon" (the aligner's preprocessed dictionary)
     name: str
     version: str
     path: Path
@@ -194,24 +194,23 @@ def _folder_models(models_dir: Path) -> list[LocalModel]:
     return found
 
 
-def _student_models(models_dir: Path) -> list[LocalModel]:
-    from pipeline.align.embed import STUDENT_CONFIG, weights_digest
-
+def _lexicons(models_dir: Path) -> list[LocalModel]:
+    """The aligner's dictionary, preprocessed into ``lexicon/<name>/`` (pipeline.align.lexicon)."""
     found = []
-    for folder in sorted(models_dir.glob("*")):
-        if (folder / STUDENT_CONFIG).is_file():
-            try:
-                version = weights_digest(folder)
-            except ModelError:
-                version = "no weights"
-            found.append(LocalModel("student", folder.name, version, folder, _size(folder)))
+    for meta_file in sorted(models_dir.glob("lexicon/*/lexicon.json")):
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            version = f"{str(meta['source_sha256'])[:12]} r{meta['recipe']}"
+        except (OSError, ValueError, KeyError):
+            version = "unreadable lexicon.json"
+        found.append(LocalModel("lexicon", meta_file.parent.name, version, meta_file.parent, _size(meta_file.parent)))
     return found
 
 
 def list_models(models_dir: Path) -> list[LocalModel]:
     """Every model in ``models_dir``: hub downloads, plain MarianMT folders, CTranslate2 conversions,
-    and the aligner's distilled students."""
+    and the aligner's dictionary."""
     if not models_dir.is_dir():
         return []
     found = [*_hub_models(models_dir), *_folder_models(models_dir), *_converted_models(models_dir)]
-    return found + _student_models(models_dir)
+    return found + _lexicons(models_dir)

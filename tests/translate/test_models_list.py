@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -28,10 +27,10 @@ def store(tiny_model: Path, root: Path) -> Path:
     marker = {"source": {"requested": "models/tiny", "folder_sha256": "abcdef" * 10}, "quantization": "int8"}
     (converted / "pipeline-ct2.json").write_text(json.dumps(marker), encoding="utf-8")
     (root / "ctranslate2" / ".tiny-abc-int8.tmp-123").mkdir()  # a killed conversion: not a model
-    student = root / "student-news"  # from `pipeline models distil-encoder` (listing reads no weights)
-    student.mkdir()
-    (student / "student.json").write_text("{}", encoding="utf-8")
-    (student / "student.safetensors").write_bytes(b"weights")
+    lexicon = root / "lexicon" / "cc-cedict"  # the aligner's dictionary, as pipeline.align.lexicon writes it
+    lexicon.mkdir(parents=True)
+    (lexicon / "lexicon.json").write_text(json.dumps({"source_sha256": "f" * 64, "recipe": 1}), encoding="utf-8")
+    (lexicon / "words.tsv").write_text("专家\texpert\n", encoding="utf-8")
     (root / "README.md").write_text("the model store", encoding="utf-8")
     (root / "empty").mkdir()
     return root
@@ -44,7 +43,7 @@ def test_list_models_finds_every_kind_with_its_size(tiny_model: Path, tmp_path: 
         ("folder", "my-marian", ""),
         ("tiny", "tiny", ""),
         ("ctranslate2", "models/tiny (int8)", "abcdefabcdef"),
-        ("student", "student-news", hashlib.sha256(b"weights").hexdigest()[:12]),
+        ("lexicon", "cc-cedict", "ffffffffffff r1"),
     ]
     tiny_bytes = sum(p.stat().st_size for p in tiny_model.iterdir())
     assert found[0].bytes == found[2].bytes == tiny_bytes
