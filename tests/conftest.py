@@ -33,9 +33,25 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny(tmp_path_factory.mktemp("models") / "tiny-marian")
 
 
+@pytest.fixture(scope="session")
+def lexicon_store() -> Path:
+    """The aligner's dictionary, built once into the project's model store (as a first run does)."""
+    from pipeline.align import lexicon
+
+    lexicon.load(ROOT / "models")
+    return ROOT / "models" / "lexicon"
+
+
+def share_lexicon(project: Path, store: Path) -> None:
+    """Let a copy of the project use the dictionary already built, instead of building its own."""
+    (project / "models").mkdir(exist_ok=True)
+    (project / "models" / "lexicon").symlink_to(store, target_is_directory=True)
+
+
 @pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
+def project_copy(tmp_path: Path, lexicon_store: Path) -> Path:
     """A working directory holding the project's configs and examples, as a user's checkout would."""
     shutil.copytree(ROOT / "configs", tmp_path / "configs")
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    share_lexicon(tmp_path, lexicon_store)
     return tmp_path

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import share_lexicon
 
+from pipeline.align.evaluate import read_links
 from pipeline.export.tsv import COLUMNS, read_tsv
 from pipeline.ingest.base import paragraphs_from_text
 from pipeline.segment.zh_rules import ChineseRuleSegmenter
@@ -25,16 +27,28 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Path:
+def demo_run(tmp_path_factory: pytest.TempPathFactory, root: Path, lexicon_store: Path) -> Path:
     """`pipeline run configs/offline-demo.yaml` in a copy of the project: builds the tiny model on first use."""
     cwd = tmp_path_factory.mktemp("project")
     shutil.copytree(root / "configs", cwd / "configs")
     shutil.copytree(root / "examples", cwd / "examples")
+    share_lexicon(cwd, lexicon_store)
     out = cli("run", "configs/offline-demo.yaml", cwd=cwd)
     assert out.returncode == 0, out.stderr
     assert "BLEU|nrefs:1" in out.stdout and "chrF2|nrefs:1" in out.stdout
     assert "tiny random-weight test model" in out.stderr
+    assert "covid-cooperation: its machine translation looks meaningless" in out.stderr
     return cwd / "outputs" / "offline-demo"
+
+
+def test_every_link_of_the_offline_demo_is_right(demo_run: Path) -> None:
+    # The tiny model's nonsense weighs nothing; the dictionary, lengths, quotation marks and the 24
+    # paragraphs align the seed article. The gold list was checked by hand, link by link, against
+    # the texts; it holds the article's 62 Chinese sentences as zh-rules splits them.
+    gold = read_links(Path(__file__).parent / "align" / "fixtures" / "seed-run.gold.align")
+    _, rows = read_tsv(demo_run / "aligned.tsv")
+    links = [(tuple(int(i) for i in r[2].split(",") if i), tuple(int(i) for i in r[3].split(",") if i)) for r in rows]
+    assert links == gold
 
 
 def test_offline_demo_writes_every_output_file(demo_run: Path) -> None:
@@ -114,7 +128,7 @@ def test_manifest_says_how_the_run_was_made(demo_run: Path) -> None:
     assert set(manifest["signatures"]) == {"ingest", "segment.zh", "segment.en", "translate", "align", "score"}
 
 
-def test_jsonl_run_with_a_document_without_reference(tmp_path: Path, tiny_model: Path) -> None:
+def test_jsonl_run_with_a_document_without_reference(tmp_path: Path, tiny_model: Path, lexicon_store: Path) -> None:
     docs = [
         {
             "id": "with-ref",
@@ -127,6 +141,7 @@ def test_jsonl_run_with_a_document_without_reference(tmp_path: Path, tiny_model:
     config = {
         "ingest": {"name": "jsonl", "path": "docs.jsonl"},
         "translate": {"model": str(tiny_model), "progress": False, "threads": 1},
+        "align": {"models_dir": str(lexicon_store.parent)},
     }
     (tmp_path / "run.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     out = cli("run", "run.yaml", "--output", "out", "--set", "translate.batch_size=2", cwd=tmp_path)

@@ -38,7 +38,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def run(tmp_path_factory: pytest.TempPathFactory, lexicon_store: Path) -> Path:
     cwd = tmp_path_factory.mktemp("precomputed")
     records = [
         {"id": doc, "zh": "\n".join(z for z, _, _ in rows), "en": "\n".join(e for _, e, _ in rows),
@@ -51,7 +51,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "ingest": {"name": "jsonl", "path": "docs.jsonl"},
         "segment": {"zh": {"name": "zh-lines"}, "en": {"name": "en-lines"}},
         "translate": {"name": "precomputed", "format": "jsonl", "path": "docs.jsonl"},
-        "align": {"link_types": ["1-1"]},  # line-parallel input: line i links to line i
+        "align": {"link_types": ["1-1"], "models_dir": str(lexicon_store.parent)},  # line i links to line i
         "score": {"bootstrap": 200},
     }
     (cwd / "run.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")

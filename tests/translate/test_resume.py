@@ -63,14 +63,18 @@ def kill_when_committed(proc: subprocess.Popen[bytes], cache: Path, at_least: in
 
 
 @pytest.mark.slow
-def test_a_killed_run_resumes_without_translating_anything_twice(tmp_path: Path, tiny_model: Path) -> None:
+def test_a_killed_run_resumes_without_translating_anything_twice(
+    tmp_path: Path, tiny_model: Path, lexicon_store: Path
+) -> None:
     texts = sentences()
     docs = [{"id": f"d{i}", "zh": "\n".join(texts[i::4])} for i in range(4)]
     (tmp_path / "docs.jsonl").write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs), encoding="utf-8")
     # one thread: a tiny model spends more time in thread hand-offs than in arithmetic on a busy machine
     settings = {"model": str(tiny_model), "num_beams": 1, "batch_size": 4, "threads": 1, "progress": False}
     settings["max_new_tokens"] = 16  # short outputs keep the test quick; the kill still lands mid-run
-    config = {"ingest": {"name": "jsonl", "path": "docs.jsonl"}, "translate": settings}
+    # the aligner's dictionary from the project's model store, built once for the session
+    align = {"models_dir": str(lexicon_store.parent)}
+    config = {"ingest": {"name": "jsonl", "path": "docs.jsonl"}, "translate": settings, "align": align}
     (tmp_path / "run.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     cache = tmp_path / "out" / "cache" / "translations.sqlite"
 
