@@ -409,6 +409,11 @@ class ExportSection(Section):
         description="Corpus pairs: source-reference (human), source-machine translation (synthetic), or both.",
     )
     filters: ExportFilters = ExportFilters()
+    skip_mismatched_documents: bool = Field(
+        default=True,
+        description="Leave the reference pairs of a document whose reference does not look like its translation "
+        "(the aligner's text_match_rate near chance) out of the corpus files; the TSV and the report keep them.",
+    )
     review_max_links: int = Field(
         default=50_000,
         gt=0,

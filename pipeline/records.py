@@ -111,10 +111,15 @@ class AlignmentNotes:
     about 0 when its words find their matches in the reference no more often than by chance, 1 for
     a good translation; None when there was no translation to weigh. ``bridge_match_rate`` is the
     measurement behind it (:meth:`pipeline.align.evidence.Direction.excess_match_rate`).
+    ``text_match_rate`` is the same measurement of the Chinese words, through the dictionary, in the
+    reference sentences they were linked to; ``mismatched`` says the reference does not look like a
+    translation of the document (the rate near chance, over enough words).
     """
 
     bridge_trust: float | None = None
     bridge_match_rate: float | None = None
+    text_match_rate: float | None = None
+    mismatched: bool = False
 
     #: Below this trust a translation is said to look meaningless (a warning in the report).
     MEANINGLESS_BELOW = 0.1
@@ -123,8 +128,13 @@ class AlignmentNotes:
     def bridge_meaningless(self) -> bool:
         return self.bridge_trust is not None and self.bridge_trust < self.MEANINGLESS_BELOW
 
-    def as_dict(self) -> dict[str, float | None]:
-        return {"bridge_trust": self.bridge_trust, "bridge_match_rate": self.bridge_match_rate}
+    def as_dict(self) -> dict[str, float | bool | None]:
+        return {
+            "bridge_trust": self.bridge_trust,
+            "bridge_match_rate": self.bridge_match_rate,
+            "text_match_rate": self.text_match_rate,
+            "mismatched": self.mismatched,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,13 @@ COARSE_ROWS = 3000
 MIN_TRUSTED_LINKS = 3
 #: A skip left out of ``link_types`` stays possible at this score, so that every sentence is covered.
 FORBIDDEN_SKIP = -1000.0
+#: A document whose Chinese words, measured over at least MISMATCH_MIN_WORDS, exceed chance by less than
+#: MISMATCH_BELOW in their linked reference sentences is not translated by its reference (the rates of
+#: translations and of wrongly paired documents: docs/benchmarks.md); its links' confidences are scaled
+#: by rate / MATCHED_RATE.
+MISMATCH_BELOW = 0.08
+MISMATCH_MIN_WORDS = 20
+MATCHED_RATE = 0.15
 #: The weights with a sentence encoder on (fitted likewise, on MAC-Dev: benchmarks/align_robustness.py).
 ENCODER_WEIGHTS = dataclasses.replace(Weights(), encoder_weight=18.75, similarity_weight=20.0)
 
@@ -223,7 +230,18 @@ class DPAligner(Aligner):
 
             band, scores, steps = revisit(self, scorer, band, scores, steps, sources, references)
         confidence = posteriors(band, scores, self.skip_src, self.skip_ref, self.weights.temperature, steps)
+        confidence *= self._translation_check(doc, steps)
         return [_bead(step, float(c)) for step, c in zip(steps, confidence, strict=True)]
+
+    def _translation_check(self, doc: AlignmentDocument, steps: Sequence[Step]) -> float:
+        """Whether the reference translates the document at all, from how often the Chinese words find their
+        dictionary matches in the reference sentences they were linked to; returns what confidences are
+        multiplied by (1 for a translation, near 0 for a mismatched pair: no link of it is sure)."""
+        links = [(i, s.j0, s.j1 - 1) for s in steps if s.i1 > s.i0 and s.j1 > s.j0 for i in range(s.i0, s.i1)]
+        measured = doc.forward.excess_match_rate(links)
+        mismatched = measured.words >= MISMATCH_MIN_WORDS and measured.rate < MISMATCH_BELOW
+        self.notes = dataclasses.replace(self.notes, text_match_rate=round(measured.rate, 4), mismatched=mismatched)
+        return min(1.0, measured.rate / MATCHED_RATE) if mismatched else 1.0
 
     def _first_pass(
         self, doc: AlignmentDocument, scorer: BeadScorer, shapes: Sequence[Shape]
@@ -272,8 +290,8 @@ class DPAligner(Aligner):
     ) -> BridgeTerms:
         """How far this document's translation can be trusted, measured on the first pass's 1-1 links."""
         assert doc.bridge is not None  # the caller checked
-        pairs = [(s.i0, s.j0) for s in steps if s.shape == (1, 1)]
-        rate = doc.bridge.forward.excess_match_rate(pairs) if len(pairs) >= MIN_TRUSTED_LINKS else 0.0
+        pairs = [(s.i0, s.j0, s.j0) for s in steps if s.shape == (1, 1)]
+        rate = doc.bridge.forward.excess_match_rate(pairs).rate if len(pairs) >= MIN_TRUSTED_LINKS else 0.0
         rate *= self.settings.bridge_weight
         trust = min(1.0, rate / self.weights.full_trust)
         self.stats.with_bridge = 1

@@ -182,24 +182,37 @@ class Direction:
             out[k] = BandDots(lo, hi, offsets, sums)
         return out
 
-    def excess_match_rate(self, pairs: Sequence[tuple[int, int]]) -> float:
-        """How much more often this side's words are matched in their linked sentence than by chance.
+    def excess_match_rate(self, links: Sequence[tuple[int, int, int]]) -> Measure:
+        """How much more often this side's words are matched in their linked span than by chance.
 
-        ``pairs`` are (own sentence, other sentence) links believed right. The estimate is
+        ``links`` are (own sentence, first and last other sentence) believed right. The estimate is
         ``(observed - chance) / (1 - chance)`` over their words, clipped to [0, 1]: about 0 for a
-        translation that carries no meaning, larger the more of its words find their match.
+        translation that carries no meaning (or a reference of another text), larger the more of
+        its words find their match. Returned with the number of words it was measured on.
         """
-        if not pairs:
-            return 0.0
-        own = np.array([p[0] for p in pairs], np.int64)
+        if not links:
+            return Measure(0.0, 0)
+        own = np.array([link[0] for link in links], np.int64)
         lo = np.zeros(self.side.sentences, np.int64)
         hi = np.full(self.side.sentences, -1, np.int64)
-        lo[own], hi[own] = [p[1] for p in pairs], [p[1] for p in pairs]
-        dots = self.matches(lo, hi)
+        lo[own], hi[own] = [link[1] for link in links], [link[2] for link in links]
         selected = hi[self.side.owner] >= 0
         if not selected.any():
-            return 0.0
-        hit = np.zeros(len(self.side.owner), bool)
-        hit[np.diff(dots.offsets) > 0] = dots.values > 0
-        observed, chance = hit[selected].mean(), self.chance[selected].mean()
-        return float(np.clip((observed - chance) / (1.0 - chance), 0.0, 1.0))
+            return Measure(0.0, 0)
+        dots = self.matches(lo, hi)
+        widths = np.diff(dots.offsets)
+        matched = np.concatenate([[0], np.cumsum(dots.values > 0)])
+        hit = matched[dots.offsets[1:]] - matched[dots.offsets[:-1]] > 0  # any sentence of the span
+        span = np.maximum(widths, 1)
+        chance = 1.0 - (1.0 - self.chance) ** span
+        observed, expected = hit[selected].mean(), chance[selected].mean()
+        rate = float(np.clip((observed - expected) / (1.0 - expected), 0.0, 1.0))
+        return Measure(rate, int(selected.sum()))
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An excess match rate and how many words it was measured on."""
+
+    rate: float
+    words: int

@@ -71,6 +71,11 @@ class Run:
     def rows(self) -> Iterator[LinkRow]:
         return read_link_rows(self.aligned)
 
+    def mismatched(self) -> list[str]:
+        """Documents the aligner found not to be translated by their reference (from the manifest)."""
+        documents = (self.manifest.get("alignment") or {}).get("documents") or {}
+        return [doc for doc, notes in documents.items() if isinstance(notes, dict) and notes.get("mismatched")]
+
 
 @dataclass
 class ApplyResult:
@@ -347,7 +352,7 @@ def _write_outputs(run: Run, decisions: RunIndex, stage: Path) -> tuple[list[Pat
     settings = run.config.export
     chosen = (EXPORTERS.load(name)(settings) for name in settings.formats)
     corpus = [e for e in chosen if isinstance(e, CorpusExporter)]
-    selector = Selector(settings, decisions)
+    selector = Selector(settings, decisions, run.mismatched())
     statuses: Counter[str] = Counter()
     export = ExportPass(corpus, settings, stage, selector)
     page = None

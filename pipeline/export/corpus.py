@@ -209,7 +209,9 @@ class OriginCounts:
 
     links: int = 0
     one_sided: int = 0
-    removed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("review_reject", *FILTERS, "duplicates"), 0))
+    removed: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("review_reject", MISMATCHED, *FILTERS, "duplicates"), 0)
+    )
     kept_by_review: int = 0
     written: int = 0
 
@@ -261,6 +263,10 @@ def _pair_text(zh: str, en: str) -> str:
     return f"{len(zh)}:{zh}{en}"
 
 
+#: Why a reference pair of a document whose reference does not translate it is left out.
+MISMATCHED = "mismatched_document"
+
+
 class OriginSelector:
     """Review decisions and filters for one origin, applied link after link.
 
@@ -268,9 +274,13 @@ class OriginSelector:
     distinct pair), so it keeps the first of identical pairs however far apart they are in the run.
     """
 
-    def __init__(self, origin: str, settings: ExportSection, decisions: Mapping[LinkKey, Decision]) -> None:
+    def __init__(
+        self, origin: str, settings: ExportSection, decisions: Mapping[LinkKey, Decision], mismatched: set[str]
+    ) -> None:
         self.origin = origin
         self.decisions = decisions
+        # the documents whose reference is not their translation (pairs with the MT stay: they never used it)
+        self.mismatched = mismatched if origin == "reference" and settings.skip_mismatched_documents else set()
         self.counts = OriginCounts()
         self._quality = PairFilter(settings.filters)
         self._seen = DigestSet() if settings.filters.drop_duplicates else None
@@ -290,7 +300,10 @@ class OriginSelector:
             return "one_sided"
         else:
             judged_by_aligner = self.origin == "reference"
-            failed = self._quality.first_failure(Candidate(zh, en, row.link_type, row.align_score, judged_by_aligner))
+            failed = MISMATCHED if row.doc_id in self.mismatched else None
+            failed = failed or self._quality.first_failure(
+                Candidate(zh, en, row.link_type, row.align_score, judged_by_aligner)
+            )
             if failed and decision.keeps:
                 counts.kept_by_review += 1
             else:
@@ -307,9 +320,16 @@ class OriginSelector:
 class Selector:
     """Every origin ``settings.pairs`` asks for, judging each link as it comes."""
 
-    def __init__(self, settings: ExportSection, decisions: Mapping[LinkKey, Decision] | None = None) -> None:
+    def __init__(
+        self,
+        settings: ExportSection,
+        decisions: Mapping[LinkKey, Decision] | None = None,
+        mismatched: Iterable[str] = (),
+    ) -> None:
         self.settings = settings
-        self.origins = [OriginSelector(o, settings, decisions or {}) for o in ORIGINS[settings.pairs]]
+        #: ids of documents whose reference does not translate them; more are added as a run streams past
+        self.mismatched = set(mismatched)
+        self.origins = [OriginSelector(o, settings, decisions or {}, self.mismatched) for o in ORIGINS[settings.pairs]]
 
     def judge(self, row: LinkRow) -> dict[str, Pair | str]:
         return {s.origin: s.judge(row) for s in self.origins}

@@ -322,11 +322,23 @@ class RunReport:
         self.run_name, self.run_dir, self.backends = run_name, run_dir, backends
         self.translations = TranslationCounts()
         self.document_warnings: list[str] = []
+        self.skip_mismatched = settings.skip_mismatched_documents
 
     def add(self, doc: Document, out: AlignedDocument, rows: Sequence[LinkRow], scores: Sequence[MetricScore]) -> None:
         self.translations.add(out)
         if doc.reference is None:
             self.document_warnings.append(f"{doc.source_path}: no reference; translated and exported, not scored")
+        if out.notes.mismatched:
+            kept_out = (
+                "kept out of the corpus (export.skip_mismatched_documents)"
+                if self.skip_mismatched
+                else ("still in the corpus: export.skip_mismatched_documents is off")
+            )
+            self.document_warnings.append(
+                f"document {doc.id}: its reference does not look like a translation of it (its words find their "
+                f"dictionary matches in the reference no more often than by chance; rate "
+                f"{out.notes.text_match_rate:.2f}): its links' confidences are near 0, and its pairs are {kept_out}"
+            )
         if out.notes.bridge_meaningless:
             self.document_warnings.append(
                 f"document {doc.id}: its machine translation looks meaningless to the aligner (its words find their "

@@ -158,6 +158,8 @@ def export_run(
     try:
         for doc, out, scores in documents:
             rows = scored_rows(out, scores)
+            if out.notes.mismatched and run.selector is not None:
+                run.selector.mismatched.add(out.id)
             run.add(rows)
             report.add(doc, out, rows, scores.scores)
     except BaseException:

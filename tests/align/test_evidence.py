@@ -53,7 +53,20 @@ def test_a_translation_of_random_words_is_not_trusted_and_a_faithful_one_is() ->
     ref = [[(w,) for w in rng.sample(vocabulary, 8)] for _ in range(60)]
     faithful = [[words[k] for k in range(8) if rng.random() < 0.7] for words in ref]
     noise = [[(rng.choice(vocabulary),) for _ in words] for words in ref]
-    pairs = [(k, k) for k in range(60)]
-    assert direction(faithful, ref).excess_match_rate(pairs) > 0.6
-    assert direction(noise, ref).excess_match_rate(pairs) < 0.05
-    assert direction(faithful, ref).excess_match_rate([]) == 0.0
+    pairs = [(k, k, k) for k in range(60)]
+    assert direction(faithful, ref).excess_match_rate(pairs).rate > 0.6
+    assert direction(noise, ref).excess_match_rate(pairs).rate < 0.05
+    assert direction(faithful, ref).excess_match_rate([]).rate == 0.0
+    measured = direction(faithful, ref).excess_match_rate(pairs[:10])
+    assert measured.words == sum(len(words) for words in faithful[:10])
+
+
+def test_a_word_matched_anywhere_in_its_linked_span_counts() -> None:
+    # Chinese sentence 1 is translated by reference sentences 0 and 1 together (a 1-2 link)
+    src = [[("x",)], [("a",), ("b",)], [("y",)]]
+    ref = [[("a",)], [("b",)], [("c",)], [("d",)]]
+    d = direction(src, ref)
+    whole = d.excess_match_rate([(1, 0, 1)])
+    part = d.excess_match_rate([(1, 1, 1)])
+    assert whole.words == part.words == 2
+    assert whole.rate > part.rate > 0

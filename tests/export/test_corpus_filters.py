@@ -8,7 +8,7 @@ import pytest
 from export_builders import link_row
 
 from pipeline.config import ExportFilters, ExportSection
-from pipeline.export.corpus import Decision, LinkRow, select_pairs
+from pipeline.export.corpus import Decision, LinkRow, Selector, select_pairs
 from pipeline.export.filters import FILTERS, length, script_ratio
 
 ROWS = [
@@ -56,6 +56,7 @@ def test_counts_name_the_first_filter_a_pair_fails() -> None:
     counts = sel.counts["reference"].as_dict()
     assert counts["removed"] == {
         "review_reject": 0,
+        "mismatched_document": 0,
         "min_align_score": 1,  # link 1
         "link_types": 0,
         "min_length": 2,  # links 4 ("好。") and 8 ("2020")
@@ -66,7 +67,7 @@ def test_counts_name_the_first_filter_a_pair_fails() -> None:
         "duplicates": 1,  # link 7
     }
     assert counts["written"] == 3 and counts["links"] == 8
-    assert list(counts["removed"]) == ["review_reject", *FILTERS, "duplicates"]
+    assert list(counts["removed"]) == ["review_reject", "mismatched_document", *FILTERS, "duplicates"]
     assert sel.dropped[("reference", ("d", 1))] == "min_align_score"
 
 
@@ -119,3 +120,17 @@ def test_script_ratio_is_the_share_of_letters_in_the_script(text: str, han: floa
 
     assert script_ratio(text, _HAN) == pytest.approx(han)
     assert script_ratio(text, _LATIN) == pytest.approx(latin)
+
+
+def test_the_reference_pairs_of_a_mismatched_document_are_left_out_and_counted() -> None:
+    doc_id = ROWS[0].doc_id
+    selector = Selector(ExportSection(), mismatched=[doc_id])
+    verdicts = [selector.judge(row) for row in ROWS]
+    assert all(
+        v["reference"] == "mismatched_document"
+        for row, v in zip(ROWS, verdicts, strict=True)
+        if row.doc_id == doc_id and row.zh.strip() and row.en.strip()
+    )
+    assert selector.counts["reference"].removed["mismatched_document"] > 0
+    kept = Selector(ExportSection(skip_mismatched_documents=False), mismatched=[doc_id])
+    assert all(kept.judge(row)["reference"] != "mismatched_document" for row in ROWS)
