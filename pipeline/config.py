@@ -219,12 +219,17 @@ class CTranslate2Settings(ModelSettings):
 
 
 class PrecomputedSettings(Section):
-    """Translations read from a file instead of a model, looked up by the exact text of each source sentence.
+    """Translations read from a file instead of a model, looked up by the exact text of each source sentence
+    or paragraph.
 
     ``lines``: ``source`` and ``path`` are line-parallel plain text (line i of ``path`` translates line i of
     ``source``). ``jsonl``: one object a line, the source text under ``source_field`` and its translation
     under ``translation_field`` (newlines in both pair line by line). ``tsv``: a TSV with a header row in
     the aligned TSV's format (e.g. a previous run's ``aligned.tsv``: columns ``zh`` and ``mt``).
+
+    ``unit`` says what a line translates: a sentence as the segmenter splits it, or a whole paragraph (a
+    line of the source document), whose translation the run splits into sentences and aligns to the
+    paragraph's Chinese sentences; ``auto`` takes, per document, whichever the file holds for every one.
     """
 
     name: Literal["precomputed"]
@@ -233,6 +238,11 @@ class PrecomputedSettings(Section):
     source: Path | None = Field(default=None, description="lines only: the source file that path translates.")
     source_field: str = Field(default="zh", description="jsonl/tsv: key or column of the source text.")
     translation_field: str = Field(default="mt", description="jsonl/tsv: key or column of the translation.")
+    unit: Literal["auto", "sentences", "paragraphs"] = Field(
+        default="auto",
+        description="What one translation in the file translates: a source sentence, or a source paragraph "
+        "(split into sentences and aligned by the run); auto: per document, whichever the file covers.",
+    )
     encoding: str = "utf-8"
 
     @model_validator(mode="after")

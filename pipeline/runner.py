@@ -50,6 +50,7 @@ from pipeline.stages import (
     ShardStages,
     StoredDocuments,
     aligned_documents,
+    connect,
     ingested_documents,
     write_shards,
 )
@@ -152,7 +153,7 @@ def run(
     with timings.stage("prepare"):
         backends = build_backends(config)
         backends.translator.load()
-        backends.aligner.attach_translator(backends.translator)  # aligners may ask the model again
+        connect(backends.translator, backends.aligner)
     run_dir = run_dir_for(config, config_path, output)
     run_dir.mkdir(parents=True, exist_ok=True)
     backends.translator.open_cache(run_dir / "cache" / TRANSLATION_CACHE)

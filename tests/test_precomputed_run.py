@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.align.evaluate import read_links
+from pipeline.export.tsv import read_tsv
 from pipeline.score.systems import evaluate
 
 # Line-parallel source, reference and system output of two documents (one segment a line).
@@ -120,3 +122,87 @@ def test_pipeline_report_needs_the_manifest_and_the_tsv(run: Path, tmp_path: Pat
             (tmp_path / name).write_bytes((run / name).read_bytes())
     out = cli("report", str(tmp_path), cwd=tmp_path)
     assert out.returncode == 3 and message in out.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# translations made a paragraph (a document line) at a time
+
+FIXTURES = Path(__file__).parent / "align" / "fixtures"
+
+
+def _paragraph_translations(folder: Path) -> Path:
+    """The seed article's sentence translations (written for the tests), joined paragraph by paragraph."""
+    sentences = (FIXTURES / "seed.mt.sents").read_text(encoding="utf-8").splitlines()
+    paragraph_of = [int(p) for p in (FIXTURES / "seed.zh.paragraphs").read_text(encoding="utf-8").split()]
+    paragraphs: dict[int, list[str]] = {}
+    for text, paragraph in zip(sentences, paragraph_of, strict=True):
+        paragraphs.setdefault(paragraph, []).append(text)
+    path = folder / "system.en"
+    path.write_text("".join(" ".join(p) + "\n" for p in paragraphs.values()), encoding="utf-8")
+    return path
+
+
+def _seed_config(folder: Path, root: Path, lexicon_store: Path, translate: dict) -> Path:
+    config = {
+        "run": {"name": "paragraphs"},
+        "ingest": {
+            "sources": [str(root / "examples/seed/covid-cooperation.zh.txt")],
+            "references": [str(root / "examples/seed/covid-cooperation.en.txt")],
+        },
+        "translate": {"name": "precomputed", **translate},
+        "align": {"models_dir": str(lexicon_store.parent)},
+        "score": {"bootstrap": 0},
+        "export": {"formats": ["tsv"]},
+    }
+    (folder / "run.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return folder / "run.yaml"
+
+
+def test_paragraph_translations_are_split_and_aligned_to_each_sentence(
+    tmp_path: Path, root: Path, lexicon_store: Path
+) -> None:
+    system = _paragraph_translations(tmp_path)
+    source = root / "examples/seed/covid-cooperation.zh.txt"
+    _seed_config(tmp_path, root, lexicon_store, {"source": str(source), "path": str(system)})
+    out = cli("run", "run.yaml", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    _, rows = read_tsv(tmp_path / "outputs" / "paragraphs" / "aligned.tsv")
+    links = [(tuple(int(i) for i in r[2].split(",") if i), tuple(int(i) for i in r[3].split(",") if i)) for r in rows]
+    assert links == read_links(FIXTURES / "seed-run.gold.align")  # every link as with a sentence-level MT
+    first = rows[0]
+    assert first[5] == (FIXTURES / "seed.mt.sents").read_text(encoding="utf-8").splitlines()[0]
+    assert all(r[5] for r in rows if r[2]), "every Chinese sentence got its part of its paragraph's translation"
+    manifest = json.loads((tmp_path / "outputs" / "paragraphs" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"]["documents_by_unit"] == {"paragraphs": 1}
+
+
+def test_a_file_that_translates_neither_the_sentences_nor_the_paragraphs_is_refused(
+    tmp_path: Path, root: Path, lexicon_store: Path
+) -> None:
+    source = root / "examples/seed/covid-cooperation.zh.txt"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "src.zh").write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")  # three paragraphs only
+    (tmp_path / "sys.en").write_text("One.\nTwo.\nThree.\n", encoding="utf-8")
+    _seed_config(tmp_path, root, lexicon_store, {"source": "src.zh", "path": "sys.en"})
+    out = cli("run", "run.yaml", cwd=tmp_path)
+    assert out.returncode == 3
+    # (the first paragraph is one sentence: it counts as both)
+    assert "sys.en holds translations of 1 of the 62 sentences and 3 of the 24 paragraphs" in out.stderr
+
+
+def test_precomputed_translations_never_crash_a_run_whose_links_are_uncertain(
+    tmp_path: Path, root: Path, lexicon_store: Path
+) -> None:
+    # every link is revisited (threshold 1.0) and re-translation is asked for: a file cannot translate the
+    # merged spans, so none is asked for, and the run goes through
+    system = _paragraph_translations(tmp_path)
+    source = root / "examples/seed/covid-cooperation.zh.txt"
+    config = _seed_config(tmp_path, root, lexicon_store, {"source": str(source), "path": str(system)})
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["align"].update({"retranslate": True, "forced_decoding": True, "bridge_threshold": 1.0})
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = cli("run", "run.yaml", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    report = json.loads((tmp_path / "outputs" / "paragraphs" / "report.json").read_text(encoding="utf-8"))
+    assert report["signatures"]["align"].endswith("|revisit:none")
+    assert report["alignment"]["counts"]["retranslated_spans"] == 0

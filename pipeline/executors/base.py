@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from pipeline.config import Config
 from pipeline.registry import ALIGNERS, SEGMENTERS, TRANSLATORS
-from pipeline.stages import Shard, ShardResult, ShardStages
+from pipeline.stages import Shard, ShardResult, ShardStages, connect
 from pipeline.store import StageStore
 
 
@@ -35,7 +35,7 @@ def build_shard_stages(config: Config) -> ShardStages:
     translator = TRANSLATORS.load(config.translate.name)(config.translate)
     translator.load()
     aligner = ALIGNERS.load(config.align.name)(config.align)
-    aligner.attach_translator(translator)  # aligners may ask the model again
+    connect(translator, aligner)
     return ShardStages(
         zh=SEGMENTERS.load(config.segment.zh.name)(config.segment.zh),
         en=SEGMENTERS.load(config.segment.en.name)(config.segment.en),

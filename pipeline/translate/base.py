@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import EngineSettings, RepetitionGuard
 from pipeline.errors import ConfigError, StageError
@@ -35,6 +35,9 @@ from pipeline.translate.cache import TranslationCache
 from pipeline.translate.flags import REPETITION, RETRIED, UNRESOLVED
 from pipeline.translate.guard import repetition_problem
 from pipeline.translate.passthrough import quick_translation
+
+if TYPE_CHECKING:
+    from pipeline.align.base import Aligner
 from pipeline.translate.pieces import Plan, plan
 
 log = logging.getLogger("pipeline")
@@ -139,6 +142,18 @@ class Translator(ABC):
     def describe(self) -> dict[str, Any]:
         """Model identity and settings for the run manifest."""
         return {"signature": self.signature()}
+
+    def attach_aligner(self, aligner: Aligner) -> None:
+        """The run's aligner; translators that need none ignore it."""
+
+    def translate_documents(self, docs: Sequence[SegmentedDocument]) -> list[TranslatedDocument]:
+        """Every source sentence of every document, in one pass so that batches span documents."""
+        translations = self.translate([s.text for doc in docs for s in doc.sources])
+        out, position = [], 0
+        for doc in docs:
+            out.append(translations[position : position + len(doc.sources)])
+            position += len(doc.sources)
+        return documents_with(docs, out)
 
     def close(self) -> None:
         """Release the model and the cache."""
@@ -283,20 +298,16 @@ def opencc_converter(script: str) -> Any:
 
 
 def translate_documents(docs: Sequence[SegmentedDocument], translator: Translator) -> list[TranslatedDocument]:
-    """Translate every source sentence of every document in one pass, so batches span documents."""
-    texts = [s.text for doc in docs for s in doc.sources]
-    translations = translator.translate(texts)
-    out: list[TranslatedDocument] = []
-    position = 0
-    for doc in docs:
-        n = len(doc.sources)
-        out.append(
-            TranslatedDocument(
-                id=doc.id,
-                sources=doc.sources,
-                references=doc.references,
-                translations=tuple(translations[position : position + n]),
-            )
-        )
-        position += n
-    return out
+    """Translate every source sentence of every document (the translator decides how: see
+    :meth:`Translator.translate_documents`)."""
+    return translator.translate_documents(docs)
+
+
+def documents_with(
+    docs: Sequence[SegmentedDocument], translations: Sequence[Sequence[Translation]]
+) -> list[TranslatedDocument]:
+    """Each document with its sentences' translations."""
+    return [
+        TranslatedDocument(id=doc.id, sources=doc.sources, references=doc.references, translations=tuple(found))
+        for doc, found in zip(docs, translations, strict=True)
+    ]

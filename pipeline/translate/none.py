@@ -7,9 +7,11 @@ nothing to score: the run's scores are left out and the report says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pipeline.config import NoTranslation
+from pipeline.records import Translation
 from pipeline.translate.base import Translator
 
 
@@ -28,6 +30,11 @@ class NoTranslator(Translator):
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         return ["" for _ in texts]
+
+    def translate(self, texts: Sequence[str]) -> list[Translation]:
+        """An empty translation for every text, counted but not logged as translated."""
+        self.stats.sentences += len(texts)
+        return [Translation("") for _ in texts]
 
     def signature(self) -> str:
         return "none"

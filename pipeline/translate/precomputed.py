@@ -5,7 +5,16 @@ source sentence the segmenter produces is then looked up by its exact text (whit
 ignored). So a line of the file is used for a sentence when the line's source text *is* that
 sentence: translations made one sentence a line fit the default segmenters, and translations made
 one line (segment) at a time, as in WMT test sets, need ``segment.zh.name: zh-lines`` so that each
-source line stays one sentence. A sentence missing from the table stops the run and names it.
+source line stays one sentence.
+
+Translations made a paragraph (a document line) at a time are looked up by the paragraph's text
+(white space ignored): each is split into English sentences (``en-rules``) and those are aligned to
+the paragraph's Chinese sentences by a sibling of the run's aligner, from the dictionary and
+lengths, so that each Chinese sentence gets the English sentences it was linked to as its
+translation (where two Chinese sentences share English ones, the first gets them; the manifest
+counts the documents translated each way). ``unit: auto`` decides per document; a document whose
+sentences are not all in the file, nor all its paragraphs, stops the run with both counts: aligning
+it would give nonsense.
 
 The same source text translated differently in two places (``你好`` twice in a test set) gets the
 first translation; the report says how many such sources there were.
@@ -13,15 +22,20 @@ first translation; the report says how many such sources there were.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import PrecomputedSettings
 from pipeline.errors import ConfigError, InputError
 from pipeline.ingest.base import parse_json_object, read_lines, read_text_file
 from pipeline.io import sha256_file
-from pipeline.translate.base import Translator
+from pipeline.records import Paragraph, SegmentedDocument, Sentence, TranslatedDocument, Translation
+from pipeline.translate.base import Translator, documents_with
+
+if TYPE_CHECKING:
+    from pipeline.align.base import Aligner
 
 #: ``(source text, translation, where)``, ``where`` naming the file and line for messages.
 Entry = tuple[str, str, str]
@@ -30,6 +44,11 @@ Entry = tuple[str, str, str]
 def source_key(text: str) -> str:
     """The lookup key of a source text: the text without the white space around it."""
     return text.strip()
+
+
+def compact(text: str) -> str:
+    """The lookup key of a paragraph: its text without any white space (sentences are joined without it)."""
+    return "".join(text.split())
 
 
 def _require(path: Path, key: str) -> None:
@@ -107,7 +126,15 @@ class PrecomputedTranslator(Translator):
         super().__init__()
         self.settings = settings
         self.table: dict[str, str] | None = None
+        self.by_paragraph: dict[str, str] = {}  # the same, keyed without any white space
         self.conflicts = 0
+        self.aligner: Aligner | None = None
+        self.units: Counter[str] = Counter()  # documents translated by sentence and by paragraph
+
+    def attach_aligner(self, aligner: Aligner) -> None:
+        """Paragraph translations are aligned to their Chinese sentences by a fresh aligner of the run's kind
+        and settings (its counts stay out of the run's alignment statistics)."""
+        self.aligner = type(aligner)(aligner.settings)  # type: ignore[call-arg, attr-defined]
 
     def _entries(self) -> Iterator[Entry]:
         s = self.settings
@@ -133,6 +160,7 @@ class PrecomputedTranslator(Translator):
                 continue
             table.setdefault(key, mt)
         self.table = table
+        self.by_paragraph = {compact(src): mt for src, mt in table.items()}
         if self.conflicts:
             self.stats.notes.append(
                 f"{self.conflicts} source sentences occur again in {self.settings.path} with another translation; "
@@ -153,10 +181,65 @@ class PrecomputedTranslator(Translator):
 
     def _missing_message(self, text: str) -> str:
         hint = (
-            "translations are looked up by the exact text of each sentence as the segmenter splits it; "
-            "if the file translates whole lines that hold several sentences, set segment.zh.name: zh-lines"
+            "translations are looked up by the exact text of each sentence as the segmenter splits it (for one line "
+            "a segment, set segment.zh.name: zh-lines), or of each paragraph with translate.unit: paragraphs"
         )
         return f"translate: the source sentence {text!r} has no translation in {self.settings.path}; {hint}"
+
+    def translate_documents(self, docs: Sequence[SegmentedDocument]) -> list[TranslatedDocument]:
+        """Each document by sentence or by paragraph, whichever the file holds for it (``unit``)."""
+        if self.table is None:
+            self.load()
+        out = []
+        for doc in docs:
+            unit = self._unit(doc)
+            self.units[unit] += 1
+            if unit == "sentences":
+                out.append(self.translate([s.text for s in doc.sources]))
+            else:
+                out.append(self._from_paragraphs(doc))
+        return documents_with(docs, out)
+
+    def _unit(self, doc: SegmentedDocument) -> str:
+        """``sentences`` or ``paragraphs``: what the file translates for every one in this document."""
+        table = self.table or {}
+        wanted = self.settings.unit
+        sentences = sum(source_key(s.text) in table for s in doc.sources if s.text.strip())
+        texts = _paragraphs(doc.sources)
+        paragraphs = sum(compact(t) in self.by_paragraph for t in texts.values())
+        every_sentence = sentences == sum(1 for s in doc.sources if s.text.strip())
+        if wanted in ("auto", "sentences") and every_sentence:
+            return "sentences"
+        if wanted in ("auto", "paragraphs") and paragraphs == len(texts):
+            return "paragraphs"
+        raise InputError(
+            f"translate: {self.settings.path} holds translations of {sentences} of the {len(doc.sources)} sentences "
+            f"and {paragraphs} of the {len(texts)} paragraphs of document {doc.id!r}; its lines must translate every "
+            "sentence as the segmenter splits it (for one line a segment, set segment.zh.name: zh-lines) or every "
+            f"paragraph, one a line (translate.unit: paragraphs){'' if wanted == 'auto' else f'; unit is {wanted!r}'}"
+        )
+
+    def _from_paragraphs(self, doc: SegmentedDocument) -> list[Translation]:
+        """Each paragraph's translation split into English sentences and aligned to its Chinese sentences."""
+        if self.aligner is None:
+            from pipeline.align.dp import DPAligner
+
+            self.aligner = DPAligner()
+        from pipeline.segment.en_rules import EnglishRuleSegmenter
+
+        splitter = EnglishRuleSegmenter()
+        out: list[Translation] = []
+        for paragraph, text in _paragraphs(doc.sources).items():
+            sources = [s for s in doc.sources if s.paragraph == paragraph]
+            english = self.by_paragraph[compact(text)]
+            pieces = [s.text for s in splitter.sentences(doc.id, (Paragraph(0, english, 0),))]
+            given = [""] * len(sources)
+            for bead in self.aligner.align([s.text for s in sources], None, pieces):
+                if bead.src:
+                    given[bead.src[0]] = " ".join(pieces[j] for j in bead.ref)
+            out.extend(Translation(t) for t in given)
+        self.stats.sentences += len(out)
+        return out
 
     def signature(self) -> str:
         s = self.settings
@@ -174,4 +257,14 @@ class PrecomputedTranslator(Translator):
             "source": file_record(s.source) if s.source is not None and s.source.is_file() else None,
             "entries": len(self.table or {}),
             "repeated_sources_with_other_translations": self.conflicts,
+            "unit": s.unit,
+            "documents_by_unit": dict(self.units),  # this run's work only: stored translations are not counted
         }
+
+
+def _paragraphs(sentences: Sequence[Sentence]) -> dict[int, str]:
+    """Each paragraph's text as its sentences give it (joined without a space), by paragraph index."""
+    texts: dict[int, str] = {}
+    for s in sentences:
+        texts[s.paragraph] = texts.get(s.paragraph, "") + s.text
+    return texts
