@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,8 +33,9 @@ from pipeline.align.evidence import Direction
 from pipeline.align.search import Shape, Step, posteriors, viterbi
 
 if TYPE_CHECKING:
-    from pipeline.align.dp import DPAligner
-    from pipeline.align.scoring import BeadScorer
+    from pipeline.align.scoring import BeadScorer, Weights
+    from pipeline.config import DPAlignerSettings
+    from pipeline.translate.base import Translator
 
 #: Re-translated spans per document sentence, at most.
 MAX_SPAN_SHARE = 0.25
@@ -47,30 +49,48 @@ FORCED_BASELINE_PAIRS = 8
 Scores = dict[Shape, np.ndarray]
 
 
+@dataclass(frozen=True)
+class Revisit:
+    """What revisiting needs from the aligner: the model, the settings and the search's constants."""
+
+    translator: Translator
+    settings: DPAlignerSettings
+    weights: Weights
+    shapes: Sequence[Shape]
+    skip_src: float
+    skip_ref: float
+
+
+@dataclass
+class RevisitCounts:
+    uncertain_links: int = 0
+    retranslated_spans: int = 0
+    forced_pairs: int = 0
+
+
 def revisit(
-    aligner: DPAligner,
+    plan: Revisit,
     scorer: BeadScorer,
     band: Band,
     scores: Scores,
     steps: list[Step],
     sources: Sequence[str],
     references: Sequence[str],
-) -> tuple[Band, Scores, list[Step]]:
+) -> tuple[Band, Scores, list[Step], RevisitCounts]:
     """Re-score the beads around uncertain links with the model and search again."""
-    settings, translator = aligner.settings, aligner.translator
-    confidence = posteriors(band, scores, aligner.skip_src, aligner.skip_ref, aligner.weights.temperature, steps)
-    uncertain = [
-        s for s, c in sorted(zip(steps, confidence, strict=True), key=lambda x: x[1]) if c < settings.bridge_threshold
-    ]
-    aligner.stats.uncertain_links = len(uncertain)
-    if not uncertain or translator is None:
-        return band, scores, steps
+    settings, translator = plan.settings, plan.translator
+    confidence = posteriors(band, scores, plan.skip_src, plan.skip_ref, plan.weights.temperature, steps)
+    ranked = sorted(zip(steps, confidence, strict=True), key=lambda x: x[1])
+    uncertain = [s for s, c in ranked if c < settings.bridge_threshold]
+    counts = RevisitCounts(uncertain_links=len(uncertain))
+    if not uncertain:
+        return band, scores, steps, counts
     scores = {shape: values.copy() for shape, values in scores.items()}
     if settings.retranslate and translator.can_translate_spans:
-        aligner.stats.retranslated_spans = _retranslate(aligner, scorer, band, scores, uncertain, sources)
+        counts.retranslated_spans = _retranslate(plan, scorer, band, scores, uncertain, sources)
     if settings.forced_decoding and hasattr(translator, "score_references"):
-        aligner.stats.forced_pairs = _forced(aligner, band, scores, uncertain, sources, references)
-    return band, scores, viterbi(band, scores, aligner.skip_src, aligner.skip_ref)
+        counts.forced_pairs = _forced(plan, band, scores, uncertain, sources, references)
+    return band, scores, viterbi(band, scores, plan.skip_src, plan.skip_ref), counts
 
 
 def merged_spans(uncertain: Sequence[Step], n: int, sizes: Sequence[int], limit: int) -> list[tuple[int, int]]:
@@ -87,7 +107,7 @@ def merged_spans(uncertain: Sequence[Step], n: int, sizes: Sequence[int], limit:
 
 
 def _retranslate(
-    aligner: DPAligner,
+    plan: Revisit,
     scorer: BeadScorer,
     band: Band,
     scores: Scores,
@@ -96,15 +116,15 @@ def _retranslate(
 ) -> int:
     """Translate merged spans again and average their bridge terms into ``scores``; returns the span count."""
     doc, bridge = scorer.doc, scorer.bridge
-    if bridge is None or doc.bridge is None or aligner.translator is None:
+    if bridge is None or doc.bridge is None:
         return 0
-    sizes = sorted({a for a, _ in aligner.shapes if a >= 2})
+    sizes = sorted({a for a, _ in plan.shapes if a >= 2})
     spans = merged_spans(uncertain, doc.n, sizes, max(1, int(MAX_SPAN_SHARE * doc.n)))
     if not spans:
         return 0
-    texts = [t.text for t in aligner.translator.translate(["".join(sources[s : s + k]) for s, k in spans])]
+    texts = [t.text for t in plan.translator.translate(["".join(sources[s : s + k]) for s, k in spans])]
     ends = np.array([s + k for s, k in spans])
-    max_b = max(b for _, b in aligner.shapes)
+    max_b = max(b for _, b in plan.shapes)
     lo, hi = np.maximum(band.lo[ends] - max_b, 0), band.hi[ends] - 1
     words = Direction.between(doc.space.side([english.token_keys(t) for t in texts]), doc.bridge.forward.other)
     ratios = words.ratios(lo, hi, range(1, max_b + 1), bridge.match_rate)
@@ -114,13 +134,13 @@ def _retranslate(
     norms = rows.norms() if rows is not None else None
     for k, ((start, size), text) in enumerate(zip(spans, texts, strict=True)):
         end = start + size
-        for shape in [s for s in aligner.shapes if s[0] == size and s in scorer.bridge_parts]:
+        for shape in [s for s in plan.shapes if s[0] == size and s in scorer.bridge_parts]:
             b = shape[1]
             j = np.arange(max(int(band.lo[end]), b), int(band.hi[end]) + 1)
             if not len(j) or not text.strip():
                 continue
             row = np.full(len(j), k)
-            fresh = aligner.weights.mt_weight * ratios[b].get(row, j - 1)  # the span is one text
+            fresh = plan.weights.mt_weight * ratios[b].get(row, j - 1)  # the span is one text
             if similarity is not None and dots is not None and norms is not None:
                 dot = sum(dots.get(row, j - 1 - q) for q in range(b))
                 value = similarity.combine(
@@ -132,7 +152,7 @@ def _retranslate(
                     np.full(len(j), end),
                     j,
                 )
-                fresh = fresh + aligner.weights.similarity_weight * bridge.trust * value
+                fresh = fresh + plan.weights.similarity_weight * bridge.trust * value
             cells = band.offsets[end] + j - band.lo[end]
             old = scorer.bridge_parts[shape][cells]
             scores[shape][cells] += (fresh - old) / 2.0
@@ -140,7 +160,7 @@ def _retranslate(
 
 
 def _forced(
-    aligner: DPAligner,
+    plan: Revisit,
     band: Band,
     scores: Scores,
     uncertain: Sequence[Step],
@@ -154,7 +174,7 @@ def _forced(
             first = max(int(band.lo[i]), step.j0 - FORCED_REACH)
             last = min(int(band.hi[i]), step.j1 + FORCED_REACH)
             for j in range(first, last + 1):
-                for a, b in aligner.shapes:
+                for a, b in plan.shapes:
                     if i >= a and j >= b:
                         cells.setdefault(((a, b), i, j), len(cells))
     if not cells:
@@ -165,7 +185,7 @@ def _forced(
     rng = random.Random(len(sources) * 31 + len(references))
     base_src = [sources[rng.randrange(len(sources))] for _ in range(FORCED_BASELINE_PAIRS)]
     base_ref = [references[rng.randrange(len(references))] for _ in range(FORCED_BASELINE_PAIRS)]
-    scored = aligner.translator.score_references(src + base_src, ref + base_ref)  # type: ignore[union-attr]
+    scored = plan.translator.score_references(src + base_src, ref + base_ref)  # type: ignore[union-attr]
     baseline = float(np.mean(scored[len(keys) :]))
     for (shape, i, j), likelihood in zip(keys, scored[: len(keys)], strict=True):
         gain = (likelihood - baseline) / max(abs(baseline), 1e-6)

@@ -225,10 +225,14 @@ class DPAligner(Aligner):
                 second, np.full(doc.n + 1, SECOND_WIDTH), lambda b: scorer(b, self.shapes), self.skip_src, self.skip_ref
             )
         self.stats.band_cells = band.size
-        if self._revisits(scorer):
-            from pipeline.align.bridge import revisit
+        if self._revisits(scorer) and self.translator is not None:
+            from pipeline.align.bridge import Revisit, revisit
 
-            band, scores, steps = revisit(self, scorer, band, scores, steps, sources, references)
+            plan = Revisit(self.translator, self.settings, self.weights, self.shapes, self.skip_src, self.skip_ref)
+            band, scores, steps, counts = revisit(plan, scorer, band, scores, steps, sources, references)
+            self.stats.uncertain_links = counts.uncertain_links
+            self.stats.retranslated_spans = counts.retranslated_spans
+            self.stats.forced_pairs = counts.forced_pairs
         confidence = posteriors(band, scores, self.skip_src, self.skip_ref, self.weights.temperature, steps)
         confidence *= self._translation_check(doc, steps)
         return [_bead(step, float(c)) for step, c in zip(steps, confidence, strict=True)]

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pipeline.config import EngineSettings, RepetitionGuard
 from pipeline.errors import ConfigError, StageError
@@ -36,8 +36,17 @@ from pipeline.translate.flags import REPETITION, RETRIED, UNRESOLVED
 from pipeline.translate.guard import repetition_problem
 from pipeline.translate.passthrough import quick_translation
 
-if TYPE_CHECKING:
-    from pipeline.align.base import Aligner
+
+class SentenceAligner(Protocol):
+    """What a translator may ask of the run's aligner (:class:`pipeline.align.base.Aligner` is one)."""
+
+    settings: Any
+
+    def align(
+        self, sources: Sequence[str], translations: Sequence[str] | None, references: Sequence[str]
+    ) -> Sequence[Any]: ...
+
+
 from pipeline.translate.pieces import Plan, plan
 
 log = logging.getLogger("pipeline")
@@ -143,7 +152,7 @@ class Translator(ABC):
         """Model identity and settings for the run manifest."""
         return {"signature": self.signature()}
 
-    def attach_aligner(self, aligner: Aligner) -> None:
+    def attach_aligner(self, aligner: SentenceAligner) -> None:
         """The run's aligner; translators that need none ignore it."""
 
     def translate_documents(self, docs: Sequence[SegmentedDocument]) -> list[TranslatedDocument]:

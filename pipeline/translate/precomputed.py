@@ -25,17 +25,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.config import PrecomputedSettings
-from pipeline.errors import ConfigError, InputError
+from pipeline.errors import ConfigError, InputError, StageError
 from pipeline.ingest.base import parse_json_object, read_lines, read_text_file
 from pipeline.io import sha256_file
 from pipeline.records import Paragraph, SegmentedDocument, Sentence, TranslatedDocument, Translation
-from pipeline.translate.base import Translator, documents_with
-
-if TYPE_CHECKING:
-    from pipeline.align.base import Aligner
+from pipeline.translate.base import SentenceAligner, Translator, documents_with
 
 #: ``(source text, translation, where)``, ``where`` naming the file and line for messages.
 Entry = tuple[str, str, str]
@@ -128,13 +125,13 @@ class PrecomputedTranslator(Translator):
         self.table: dict[str, str] | None = None
         self.by_paragraph: dict[str, str] = {}  # the same, keyed without any white space
         self.conflicts = 0
-        self.aligner: Aligner | None = None
+        self.aligner: SentenceAligner | None = None
         self.units: Counter[str] = Counter()  # documents translated by sentence and by paragraph
 
-    def attach_aligner(self, aligner: Aligner) -> None:
+    def attach_aligner(self, aligner: SentenceAligner) -> None:
         """Paragraph translations are aligned to their Chinese sentences by a fresh aligner of the run's kind
         and settings (its counts stay out of the run's alignment statistics)."""
-        self.aligner = type(aligner)(aligner.settings)  # type: ignore[call-arg, attr-defined]
+        self.aligner = type(aligner)(aligner.settings)  # type: ignore[call-arg]
 
     def _entries(self) -> Iterator[Entry]:
         s = self.settings
@@ -222,9 +219,7 @@ class PrecomputedTranslator(Translator):
     def _from_paragraphs(self, doc: SegmentedDocument) -> list[Translation]:
         """Each paragraph's translation split into English sentences and aligned to its Chinese sentences."""
         if self.aligner is None:
-            from pipeline.align.dp import DPAligner
-
-            self.aligner = DPAligner()
+            raise StageError("translate: paragraph translations need the run's aligner (attach_aligner)")
         from pipeline.segment.en_rules import EnglishRuleSegmenter
 
         splitter = EnglishRuleSegmenter()

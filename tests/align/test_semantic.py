@@ -233,7 +233,7 @@ class EchoTranslator(Translator):
 
 
 def test_retranslation_revises_the_translation_terms_and_keeps_the_encoder_term_whole() -> None:
-    from pipeline.align.bridge import revisit
+    from pipeline.align.bridge import Revisit, revisit
     from pipeline.align.search import Step
 
     refs = ["This morning heavy snow fell in Beijing and many schools postponed classes.", *MT[2:]]
@@ -242,13 +242,17 @@ def test_retranslation_revises_the_translation_terms_and_keeps_the_encoder_term_
     changed = {}
     for encoder in (None, FakeEncoder()):
         aligner = DPAligner(DPAlignerSettings(retranslate=True, bridge_threshold=1.0))
-        aligner.attach_translator(EchoTranslator({"".join(ZH[:2]): refs[0]}))
+        translator = EchoTranslator({"".join(ZH[:2]): refs[0]})
+        aligner.attach_translator(translator)
         doc = aligner.prepare(ZH, MT, refs)
         semantic = SemanticDocument.encode(encoder, MT, refs, aligner.shapes) if encoder is not None else None
         scorer = BeadScorer(doc, aligner.weights, BridgeTerms(0.5, 1.0, doc.similarity(MT, refs), semantic))  # type: ignore[arg-type]
         before = scorer(band, aligner.shapes)
-        _, after, _ = revisit(aligner, scorer, band, before, steps, ZH, refs)
-        assert aligner.stats.retranslated_spans > 0
+        plan = Revisit(
+            translator, aligner.settings, aligner.weights, aligner.shapes, aligner.skip_src, aligner.skip_ref
+        )
+        _, after, _, counts = revisit(plan, scorer, band, before, steps, ZH, refs)
+        assert counts.retranslated_spans > 0
         finite = np.isfinite(before[(2, 1)])
         changed[encoder is None] = after[(2, 1)][finite] - before[(2, 1)][finite]
     assert np.abs(changed[True]).max() > 0.01
