@@ -35,6 +35,9 @@ from pipeline.translate.cache import TranslationCache
 from pipeline.translate.flags import REPETITION, RETRIED, UNRESOLVED
 from pipeline.translate.guard import repetition_problem
 from pipeline.translate.passthrough import quick_translation
+from pipeline.translate.pieces import Plan, plan
+
+log = logging.getLogger("pipeline")
 
 
 class SentenceAligner(Protocol):
@@ -45,11 +48,6 @@ class SentenceAligner(Protocol):
     def align(
         self, sources: Sequence[str], translations: Sequence[str] | None, references: Sequence[str]
     ) -> Sequence[Any]: ...
-
-
-from pipeline.translate.pieces import Plan, plan
-
-log = logging.getLogger("pipeline")
 
 
 @dataclass
