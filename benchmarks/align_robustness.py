@@ -29,6 +29,7 @@ from collections.abc import Sequence
 import mac
 
 from pipeline.align.commands import build_aligner
+from pipeline.align.dp import ENCODER_WEIGHTS
 from pipeline.align.evaluate import Scores, score_documents
 from pipeline.align.scoring import Weights
 from pipeline.config import DPAlignerSettings
@@ -66,22 +67,22 @@ def table(chapters: list[mac.Chapter], loo: bool, encoder: bool, log: bool) -> N
         "| aligner | translation | strict F1 (defaults) | lax F1 | strict F1 (leave-one-out) | lax F1 | seconds |",
         "|---|---|---|---|---|---|---|",
     ]
-    prepared = mac.Prepared()
-    held_out = mac.leave_one_out(prepared, chapters, Weights(), mac.CONDITIONS, log=say) if loo else {}
-    for condition in mac.CONDITIONS:
-        scores, seconds = timed(prepared, Weights(), chapters, condition)
-        rows.append(row("`dp` (default)", condition, scores, seconds, held_out.get(condition)))
-    if encoder:
-        settings = DPAlignerSettings(embedding_model="minilm")
-        with_encoder = mac.Prepared(settings)
-        encoded = (
-            mac.leave_one_out(with_encoder, chapters, Weights(), mac.CONDITIONS, log=say, stages=ENCODER_STAGES)
-            if loo
-            else {}
+    plain, with_encoder = DPAlignerSettings(), DPAlignerSettings(embedding_model="minilm")
+    # timed first, while nothing is encoded yet: the encoder's seconds include loading it and encoding
+    defaults = {c: timed(plain, chapters, c) for c in mac.CONDITIONS}
+    encoded = {c: timed(with_encoder, chapters, c) for c in mac.CONDITIONS} if encoder else {}
+    held_out = mac.leave_one_out(mac.Prepared(), chapters, Weights(), mac.CONDITIONS, log=say) if loo else {}
+    encoder_held_out = (
+        mac.leave_one_out(
+            mac.Prepared(with_encoder), chapters, ENCODER_WEIGHTS, mac.CONDITIONS, log=say, stages=ENCODER_STAGES
         )
-        for condition in mac.CONDITIONS:
-            scores, seconds = timed(with_encoder, Weights(), chapters, condition)
-            rows.append(row("`dp` + encoder", condition, scores, seconds, encoded.get(condition)))
+        if loo and encoder
+        else {}
+    )
+    for condition, (scores, seconds) in defaults.items():
+        rows.append(row("`dp` (default)", condition, scores, seconds, held_out.get(condition)))
+    for condition, (scores, seconds) in encoded.items():
+        rows.append(row("`dp` + encoder", condition, scores, seconds, encoder_held_out.get(condition)))
     scores, seconds = gale_church(chapters)
     rows.append(row("`gale-church`", "any (lengths only)", scores, seconds, scores))
     print("\n".join(rows))
@@ -90,13 +91,9 @@ def table(chapters: list[mac.Chapter], loo: bool, encoder: bool, log: bool) -> N
 def fit_all(chapters: list[mac.Chapter], encoder: bool) -> None:
     weights = mac.fit(mac.Prepared(), chapters, Weights(), log=print)
     if encoder:
-        weights = mac.fit(
-            mac.Prepared(DPAlignerSettings(embedding_model="minilm")),
-            chapters,
-            weights,
-            stages=ENCODER_STAGES[-1:],
-            log=print,
-        )
+        start = dataclasses.replace(weights, encoder_weight=ENCODER_WEIGHTS.encoder_weight)
+        settings = DPAlignerSettings(embedding_model="minilm")
+        weights = mac.fit(mac.Prepared(settings), chapters, start, stages=ENCODER_STAGES[-1:], log=print)
     fitted = {k: v for k, v in dataclasses.asdict(weights).items() if k != "priors"}
     print("fitted weights:", fitted)
     print("priors:", {f"{a}-{b}": round(p, 5) for (a, b), p in sorted(weights.priors.items())})
