@@ -40,6 +40,13 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", type=Path, help="run folder (default: run.output_dir/<run name>)")
     run.set_defaults(handler=cmd_run)
 
+    reference = commands.add_parser(
+        "config", help="print the configuration reference (every section, backend and key)", epilog=EPILOG
+    )
+    reference.add_argument("--schema", action="store_true", help="the reference as Markdown (docs/config.md)")
+    reference.add_argument("--json", action="store_true", help="the config's JSON Schema instead")
+    reference.set_defaults(handler=cmd_config)
+
     validate = commands.add_parser(
         "validate", help="check a config and that the files it names exist, without running it", epilog=EPILOG
     )
@@ -204,6 +211,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     for score in result.report["scores"]:
         print(score["text"])
     print(f"run folder: {result.run_dir}")
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from pipeline import reference
+
+    sys.stdout.write(reference.json_schema() if args.json else reference.render())
     return 0
 
 

@@ -530,7 +530,7 @@ class Config(Section):
         return config_path.stem if config_path else "run"
 
 
-def _tagged_models(field: Any) -> dict[str, Any]:
+def tagged_models(field: Any) -> dict[str, Any]:
     """Backend tag -> settings model for a field declared as a tagged union; empty otherwise.
     (pydantic moves the tag of a one-member union into the field's metadata.)"""
     found: dict[str, Any] = {m.tag: field.annotation for m in field.metadata if isinstance(m, Tag)}
@@ -566,7 +566,7 @@ def _resolve(loc: Sequence[int | str]) -> tuple[list[str], Any]:
         field = getattr(model, "model_fields", {}).get(part)
         model = None
         if field is not None:
-            tagged = _tagged_models(field)
+            tagged = tagged_models(field)
             if tagged and i + 1 < len(items) and items[i + 1] in tagged:
                 model = tagged[items[i + 1]]
                 i += 1
