@@ -98,16 +98,14 @@ def _han_keys(word: str, lexicon: Lexicon) -> list[str]:
 class Names:
     """The name keys the other side offers (``py:qingyang``), and their prefixes to prune the search with."""
 
-    def __init__(self, keys: Iterable[str]) -> None:
+    def __init__(self, keys: Iterable[str], lexicon: Lexicon, characters: Iterable[str] = ()) -> None:
         self.keys = frozenset(keys)
         self.prefixes = frozenset(key[:end] for key in self.keys for end in range(4, len(key) + 1))
-        self._starts: dict[str, bool] = {}  # character -> whether a name key can start with one of its readings
-
-    def starts(self, text: str, lexicon: Lexicon) -> frozenset[str]:
-        """The characters of ``text`` that a name key can start with (one of their readings begins one)."""
-        for ch in set(text) - self._starts.keys():
-            self._starts[ch] = any("py:" + r in self.prefixes for r in lexicon.readings.get(ch, ()))
-        return frozenset(ch for ch in set(text) if self._starts[ch])
+        #: The characters (of ``characters``) a name key can start with: one of their readings begins one.
+        readings = lexicon.readings
+        self.starts = frozenset(
+            ch for ch in set(characters) if any("py:" + r in self.prefixes for r in readings.get(ch, ()))
+        )
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -142,7 +140,7 @@ def token_keys(text: str, lexicon: Lexicon, names: Names | None = None) -> list[
             if value is not None:
                 out.append((number_key(value),))
         else:
-            starts = names.starts(run, lexicon) if names else frozenset()
+            starts = names.starts if names else frozenset()
             position = 0
             for word in segment(run, lexicon):
                 keys = _han_keys(word, lexicon)

@@ -153,7 +153,7 @@ class AlignmentDocument:
         space = KeySpace()
         ref_words = [english.token_keys(r) for r in references]
         mt_words = [english.token_keys(t) for t in translations] if translations is not None else None
-        names = _name_keys(ref_words)
+        names = _name_keys(ref_words, lexicon, sources)
         ref_side = space.side(ref_words)
         src_side = space.side([chinese.token_keys(s, lexicon, names) for s in sources])
         bridge = None
@@ -187,8 +187,9 @@ class AlignmentDocument:
         )
 
 
-def _name_keys(words: Sequence[Sequence[english.Keys]]) -> chinese.Names:
-    return chinese.Names(key for sentence in words for keys in sentence for key in keys if key.startswith("py:"))
+def _name_keys(words: Sequence[Sequence[english.Keys]], lexicon: Lexicon, sources: Sequence[str]) -> chinese.Names:
+    keys = [key for sentence in words for keys in sentence for key in keys if key.startswith("py:")]
+    return chinese.Names(keys, lexicon, "".join(sources) if keys else "")
 
 
 def paragraph_ends(paragraphs: Paragraphs | None, n: int, m: int) -> tuple[np.ndarray, np.ndarray] | None:

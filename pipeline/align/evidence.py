@@ -30,9 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.align.band import BandDots, band_dots
+from pipeline.align.band import BandDots
 from pipeline.align.english import Keys
-from pipeline.align.features import SparseRows
+from pipeline.align.features import SparseRows, distinct
 
 #: Words joined at a time (a sentence's words share its window, so blocks of many words reach few sentences).
 WORD_BLOCK = 1024
@@ -89,7 +89,7 @@ def _gather(rows: SparseRows, picks: np.ndarray) -> SparseRows:
 def _union(groups: np.ndarray, rows: SparseRows, count: int) -> SparseRows:
     """For each group ``g < count``: the union of the keys of the rows whose ``groups`` entry is ``g``."""
     width = int(rows.indices.max(initial=0)) + 1
-    pairs = np.unique(np.repeat(groups, np.diff(rows.indptr)) * width + rows.indices)
+    pairs = distinct(np.repeat(groups, np.diff(rows.indptr)) * width + rows.indices)
     owners, keys = np.divmod(pairs, width)
     indptr = np.zeros(count + 1, np.int64)
     np.cumsum(np.bincount(owners, minlength=count), out=indptr[1:])
@@ -136,7 +136,7 @@ def matched_sentences(words: SparseRows, bags: SparseRows) -> np.ndarray:
         return np.zeros(len(words))
     entry = np.repeat(np.arange(len(word_rows)), counts)
     hit = first[entry] + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    pairs = np.unique(word_rows[entry] * len(bags) + bag_rows[hit])  # a word counts a sentence once
+    pairs = distinct(word_rows[entry] * len(bags) + bag_rows[hit])  # a word counts a sentence once
     return np.bincount(pairs // len(bags), minlength=len(words)).astype(np.float64)
 
 
@@ -153,33 +153,48 @@ class Direction:
         hits = matched_sentences(side.types, other.bags)[side.kind]
         return cls(side, other, (hits + 0.5) / (other.sentences + 1.0))
 
-    def matches(self, lo: np.ndarray, hi: np.ndarray) -> BandDots:
-        """Shared keys of each word with the other side's sentences ``lo..hi`` of its own sentence's window."""
-        owner = self.side.owner
-        return band_dots(self.side.words, self.other.bags, lo[owner], hi[owner], WORD_BLOCK)
+    def matches(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(word, other sentence) pairs sharing a key, the other sentence in ``lo..hi`` of the word's own
+        sentence; each pair once, sorted by word then sentence."""
+        return sparse_matches(self.side.words, self.other.bags, lo[self.side.owner], hi[self.side.owner])
 
     def ratios(self, lo: np.ndarray, hi: np.ndarray, sizes: Iterable[int], a: float) -> dict[int, BandDots]:
         """For each span size ``k``: per sentence ``s`` of this side and other-side end ``e`` in its window,
-        the summed log-likelihood ratio of its words against the span ``e-k+1..e`` (module docstring)."""
+        the summed log-likelihood ratio of its words against the span ``e-k+1..e`` (module docstring).
+
+        Every word first counts as a miss; each matched word then adds ``gain - miss`` to the span ends
+        its match reaches (``e`` from the match to ``k - 1`` sentences after it, once however many of the
+        span's sentences match). Work and memory grow with the matches and the window cells, not with
+        words times windows.
+        """
         a = min(a, MAX_RATE)
-        dots = self.matches(lo, hi)
-        matched = np.concatenate([[0], np.cumsum(dots.values > 0)])
-        word_of = np.repeat(np.arange(len(self.side.owner)), np.diff(dots.offsets))
-        position = np.arange(len(dots.values)) - dots.offsets[word_of]
+        miss = math.log(1.0 - a)
+        owner = self.side.owner
         widths = np.maximum(hi - lo + 1, 0)
         offsets = np.zeros(len(widths) + 1, np.int64)
         np.cumsum(widths, out=offsets[1:])
-        cells = offsets[self.side.owner[word_of]] + position
-        flat = np.arange(len(dots.values))
+        words, found = self.matches(lo, hi)
+        misses = miss * np.bincount(owner, minlength=len(widths))
+        base = np.repeat(misses, widths)
+        row = owner[words]
+        previous = np.full(len(words), -(10**9), np.int64)  # the word's match before this one
+        same = np.flatnonzero(words[1:] == words[:-1]) + 1
+        previous[same] = found[same - 1]
+        # each row's segment has one slot more, so that an interval ending at the window's edge closes inside it
+        extended = offsets + np.arange(len(offsets))
         out = {}
         for k in sizes:
-            start = flat - np.minimum(position, k - 1)  # the span's first sentence, cut at the window's start
-            hit = matched[flat + 1] - matched[start] > 0
             q = np.minimum(1.0 - (1.0 - self.chance) ** k, MAX_CHANCE)
-            gain = np.log((q + (1.0 - q) * a) / q)
-            values = np.where(hit, gain[word_of], math.log(1.0 - a))
-            sums = np.bincount(cells, weights=values, minlength=int(offsets[-1]))
-            out[k] = BandDots(lo, hi, offsets, sums)
+            gain = (np.log((q + (1.0 - q) * a) / q) - miss)[words]
+            start = np.maximum(found, previous + k)  # ends already reached by the word's previous match
+            end = np.minimum(found + k - 1, hi[row])
+            keep = start <= end
+            at, value = extended[row[keep]] - lo[row[keep]], gain[keep]
+            size = int(extended[-1]) + 1
+            diff = np.bincount(at + start[keep], value, size) - np.bincount(at + end[keep] + 1, value, size)
+            running = np.cumsum(diff)[:-1]
+            cells = np.delete(running, extended[1:] - 1) if len(widths) else running
+            out[k] = BandDots(lo, hi, offsets, base + cells)
         return out
 
     def excess_match_rate(self, links: Sequence[tuple[int, int, int]]) -> Measure:
@@ -199,15 +214,48 @@ class Direction:
         selected = hi[self.side.owner] >= 0
         if not selected.any():
             return Measure(0.0, 0)
-        dots = self.matches(lo, hi)
-        widths = np.diff(dots.offsets)
-        matched = np.concatenate([[0], np.cumsum(dots.values > 0)])
-        hit = matched[dots.offsets[1:]] - matched[dots.offsets[:-1]] > 0  # any sentence of the span
-        span = np.maximum(widths, 1)
+        words, _ = self.matches(lo, hi)
+        hit = np.zeros(len(self.side.owner), bool)
+        hit[words] = True  # matched in some sentence of its span
+        span = np.maximum(hi - lo + 1, 1)[self.side.owner]
         chance = 1.0 - (1.0 - self.chance) ** span
         observed, expected = hit[selected].mean(), chance[selected].mean()
         rate = float(np.clip((observed - expected) / (1.0 - expected), 0.0, 1.0))
         return Measure(rate, int(selected.sum()))
+
+
+def sparse_matches(
+    words: SparseRows, bags: SparseRows, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(word, sentence) pairs where a key of word ``w`` is in the bag of a sentence in ``lo[w]..hi[w]``.
+
+    A join on keys, a block of words at a time: the bag entries the block can reach are sorted by
+    (key, sentence), so those a word's key meets inside its window form one run, found by binary search.
+    """
+    pairs_w, pairs_s = [], []
+    for start in range(0, len(words), WORD_BLOCK):
+        stop = min(start + WORD_BLOCK, len(words))
+        active = hi[start:stop] >= lo[start:stop]
+        if not active.any():
+            continue
+        b0, b1 = int(lo[start:stop][active].min()), int(hi[start:stop][active].max()) + 1
+        bag_rows, bag_keys, _ = bags.slice(b0, b1)
+        stride = b1 - b0 + 1
+        order = np.argsort(bag_keys * stride + bag_rows)
+        joined = (bag_keys * stride + bag_rows)[order]
+        rows, keys, _ = words.slice(start, stop)
+        rows = rows + start
+        first = np.searchsorted(joined, keys * stride + np.maximum(lo[rows] - b0, 0))
+        counts = np.maximum(np.searchsorted(joined, keys * stride + (hi[rows] - b0 + 1)) - first, 0)
+        entry = np.repeat(np.arange(len(rows)), counts)
+        hit = first[entry] + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        pairs_w.append(rows[entry])
+        pairs_s.append(bag_rows[order][hit] + b0)
+    if not pairs_w:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    width = int(bags.indptr.shape[0])
+    unique = distinct(np.concatenate(pairs_w) * width + np.concatenate(pairs_s))
+    return unique // width, unique % width
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ class FeatureSpace:
     def __init__(self, texts: Sequence[str]) -> None:
         self._words: dict[str, int] = {}
         rows, keys = self._keys(texts)
-        self.keys, columns = np.unique(keys, return_inverse=True)
+        self.keys, columns = distinct_inverse(keys)
         rows, columns, tf = _counts(rows, columns.astype(np.int64))
         df = np.bincount(columns, minlength=len(self.keys))
         self.idf = (np.log((len(texts) + 1) / (df + 1)) + 1.0).astype(np.float32)
@@ -153,6 +153,26 @@ class FeatureSpace:
         indptr = np.zeros(count + 1, np.int64)
         np.cumsum(np.bincount(rows, minlength=count), out=indptr[1:])
         return SparseRows(indptr, columns, data)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an integer array (by sorting: NumPy 2's hash-based ``np.unique`` is
+    many times slower on the millions of keys a long document has)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
+def distinct_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`distinct`, and each value's index into it."""
+    order = np.argsort(values)
+    ordered = values[order]
+    first = np.ones(len(ordered), bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(values), np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def _counts(rows: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

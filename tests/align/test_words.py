@@ -69,7 +69,7 @@ def test_latin_tokens_in_chinese_take_english_keys(lexicon: Lexicon) -> None:
 
 
 def test_a_transliterated_name_is_found_through_the_readings_of_its_characters(lexicon: Lexicon) -> None:
-    names = chinese.Names(["py:qingyang", "py:chen"])
+    names = chinese.Names(["py:qingyang", "py:chen"], lexicon, "陈清扬把我拽住。")
     keys = {k for word in chinese.token_keys("陈清扬把我拽住。", lexicon, names) for k in word}
     assert {"py:qingyang", "py:chen"} <= keys
     assert english.word_keys("Qingyang")[-1] == "py:qingyang"
@@ -77,7 +77,11 @@ def test_a_transliterated_name_is_found_through_the_readings_of_its_characters(l
 
 
 def test_name_keys_the_other_side_does_not_offer_are_left_out(lexicon: Lexicon) -> None:
-    keys = {k for word in chinese.token_keys("陈清扬把我拽住。", lexicon, chinese.Names([])) for k in word}
+    keys = {
+        k
+        for word in chinese.token_keys("陈清扬把我拽住。", lexicon, chinese.Names([], lexicon, "陈清扬把我拽住。"))
+        for k in word
+    }
     assert "py:qingyang" not in keys
     assert "py:chen" in keys  # the dictionary's own sense of 陈: "surname Chen"
 
