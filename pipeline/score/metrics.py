@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.config import SacrebleuSettings
 from pipeline.records import ConfidenceInterval, MetricScore
+from pipeline.score.progress import Progress
 
 if TYPE_CHECKING:
     from sacrebleu.metrics.base import Metric, Score
@@ -158,12 +159,23 @@ class CorpusScorer:
         self.n_segments = len(references[0])
         self.metrics = {name: build_metric(name, settings, references) for name in settings.metrics}
 
-    def statistics(self, hypotheses: Sequence[str]) -> list[Statistics]:
-        """Per-segment statistics of every metric for one system."""
+    def statistics(self, hypotheses: Sequence[str], progress: Progress | None = None) -> list[Statistics]:
+        """Per-segment statistics of every metric for one system; ``progress`` counts one step a segment
+        and metric."""
         if len(hypotheses) != self.n_segments:
             raise ValueError(f"{len(hypotheses)} hypotheses for {self.n_segments} reference segments")
         hyps = list(hypotheses)
-        return [Statistics(n, m, m._extract_corpus_statistics(hyps, None)) for n, m in self.metrics.items()]
+        out = []
+        for name, metric in self.metrics.items():
+            if progress is None:
+                rows = metric._extract_corpus_statistics(hyps, None)
+            else:
+                progress.note(name)
+                # sacrebleu reads the hypotheses once, in order, zipped with its cached references: counting
+                # them as they are read shows progress within its loop, which is left as it is.
+                rows = metric._extract_corpus_statistics(progress.counted(hyps), None)  # type: ignore[arg-type]
+            out.append(Statistics(name, metric, rows))
+        return out
 
     def corpus(self, stats: Sequence[Statistics], bootstrap: int | None = None) -> tuple[MetricScore, ...]:
         """Corpus score of each metric; with ``bootstrap`` > 1 resamples, its 95% confidence interval."""
