@@ -40,9 +40,12 @@ _CHUNK_BYTES = 64 << 20
 def build_metric(name: str, settings: SacrebleuSettings, references: Sequence[Sequence[str]] | None = None) -> Metric:
     """The sacrebleu metric a config name stands for, with the references cached when given.
 
-    ``lowercase`` applies to BLEU and chrF; TER stays case-insensitive, as sacrebleu's default is.
+    ``lowercase`` applies to BLEU and chrF; TER stays case-insensitive, as sacrebleu's default is. TER is
+    sacrebleu's with its edit distances computed in NumPy (:mod:`pipeline.score.ter`, the same numbers).
     """
-    from sacrebleu.metrics import BLEU, CHRF, TER
+    from sacrebleu.metrics import BLEU, CHRF
+
+    from pipeline.score.ter import FastTER
 
     refs = [list(stream) for stream in references] if references is not None else None
     if name == "bleu":
@@ -52,7 +55,7 @@ def build_metric(name: str, settings: SacrebleuSettings, references: Sequence[Se
     if name == "chrf++":
         return CHRF(word_order=2, lowercase=settings.lowercase, references=refs)
     if name == "ter":
-        return TER(references=refs)
+        return FastTER(references=refs)
     raise ValueError(f"unknown metric {name!r}; valid names: bleu, chrf, chrf++, ter")
 
 
