@@ -363,12 +363,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours = logging.getLogger("pipeline")
     level = ours.level
     ours.setLevel(logging.ERROR if args.quiet else logging.INFO)
+    tqdm_disable = os.environ.get("TQDM_DISABLE")
     if args.quiet:
         os.environ["TQDM_DISABLE"] = "1"  # progress bars too (tqdm reads this when a bar is made)
     try:
         return _handle(args)
     finally:
-        ours.setLevel(level)  # called in-process (tests, notebooks): leave the caller's logging as it was
+        # called in-process (tests, notebooks): leave the caller's logging and progress bars as they were
+        ours.setLevel(level)
+        if tqdm_disable is None:
+            os.environ.pop("TQDM_DISABLE", None)
+        else:
+            os.environ["TQDM_DISABLE"] = tqdm_disable
 
 
 def _handle(args: argparse.Namespace) -> int:

@@ -14,6 +14,11 @@ WORSE = ["Cat mat.", "Glad.", "It went.", "Dog."]
 REFS = [["The cat sat on the mat.", "It was happy.", "Then it left.", "The dog barked."]]
 
 
+@pytest.fixture(autouse=True)
+def bars_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)  # set by `pipeline -q` (tqdm then draws nothing)
+
+
 @pytest.mark.parametrize("items", [[], ["a"], ["a", "b", "c"]])
 def test_counted_yields_every_item_and_counts_it_once_consumed(items: list[str]) -> None:
     with Progress(len(items), "test", "item", shown=True) as bar:

@@ -89,6 +89,20 @@ def test_a_terminal_sees_a_progress_bar_of_segments_and_quiet_turns_it_off(files
     assert cli_on_a_terminal("-q", "score", *args) == (0, "")
 
 
+def test_quiet_called_in_process_leaves_progress_bars_on_for_the_caller(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    assert main(["-q", "score", "--hyp", str(files["sys1"]), "--ref", str(files["ref.A"]), "--bootstrap", "0"]) == 0
+    assert "TQDM_DISABLE" not in os.environ  # -q turned bars off for its own command only
+    monkeypatch.setenv("TQDM_DISABLE", "yes")
+    assert main(["-q", "score", "--hyp", str(files["sys1"]), "--ref", str(files["ref.A"]), "--bootstrap", "0"]) == 0
+    assert os.environ["TQDM_DISABLE"] == "yes"
+    assert "BLEU|nrefs:1" in capsys.readouterr().out
+
+
 def test_no_progress_bar_goes_into_a_file_or_a_pipe(files: dict[str, Path]) -> None:
     out = cli("--hyp", files["sys1"], files["sys2"], "--ref", files["ref.A"], "--paired", "both")
     assert out.returncode == 0 and out.stderr == ""
