@@ -363,8 +363,8 @@ AlignSection = Annotated[
 MetricName = Literal["bleu", "chrf", "chrf++", "ter"]
 
 #: What is scored unless asked otherwise. sacrebleu's command line scores BLEU alone; chrF costs about as
-#: little and judges translations better. chrF++ and TER are on request: TER is sacrebleu's pure-Python
-#: edit distance with shifts, by far the slowest metric on long segments.
+#: little and judges translations better. chrF++ and TER are on request: TER's edit distance with shifts
+#: (pipeline.score.ter) is by far the slowest metric, above all on long segments.
 DEFAULT_METRICS: tuple[MetricName, ...] = ("bleu", "chrf")
 
 
