@@ -140,8 +140,9 @@ def _add_score_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "score",
         help="score existing system outputs (line-aligned text) without translating",
         description="Each --hyp file is one system, named by its file stem; all --ref files together are the "
-        "references. With several systems, each is tested against the first (paired bootstrap and approximate "
-        "randomization, as sacrebleu).",
+        "references. Scores BLEU and chrF, each with its sacrebleu signature and a 95% bootstrap confidence "
+        "interval; --metrics adds chrF++ and TER (slow on long segments). With several systems, --paired tests "
+        "each against the first (paired bootstrap and approximate randomization, as sacrebleu).",
         epilog=EPILOG,
     )
     score.add_argument("--hyp", nargs="+", type=Path, required=True, metavar="FILE", help="system outputs")
@@ -150,12 +151,16 @@ def _add_score_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "--docs", type=Path, metavar="FILE", help="document of each line (WMT docs.tsv or one id a line)"
     )
     score.add_argument("--json", action="store_true", help="print every score with its signature as JSON")
-    score.add_argument("--metrics", nargs="+", choices=["bleu", "chrf", "chrf++", "ter"], help="default: all four")
+    score.add_argument("--metrics", nargs="+", choices=["bleu", "chrf", "chrf++", "ter"], help="default: bleu chrf")
     score.add_argument("--tokenize", choices=["13a", "intl", "char", "none"], default="13a", help="BLEU tokenizer")
     score.add_argument("--lowercase", action="store_true", help="case-insensitive BLEU and chrF")
     score.add_argument("--bootstrap", type=_count, default=1000, metavar="N", help="resamples for 95%% CIs (0: none)")
     score.add_argument(
-        "--paired", choices=["both", "bs", "ar", "none"], default="both", help="significance tests between systems"
+        "--paired",
+        choices=["both", "bs", "ar", "none"],
+        default="none",
+        help="significance tests against the first --hyp: bs (paired bootstrap), ar (approximate randomization), "
+        "both, or none (the default)",
     )
     score.add_argument("--paired-samples", type=_count, default=0, metavar="N", help="0: 1000 for bs, 10000 for ar")
     score.set_defaults(handler=cmd_score)
@@ -285,9 +290,14 @@ def cmd_score(args: argparse.Namespace) -> int:
     options = {"tokenize": args.tokenize, "lowercase": args.lowercase, "bootstrap": args.bootstrap}
     settings = SacrebleuSettings(**options, **({"metrics": args.metrics} if args.metrics else {}))
     tests = {"both": ("bs", "ar"), "bs": ("bs",), "ar": ("ar",), "none": ()}[args.paired]
-    result = evaluate(args.hyp, args.ref, args.docs, settings, tests, args.paired_samples)
+    result = evaluate(args.hyp, args.ref, args.docs, settings, tests, args.paired_samples, _shows_progress(args))
     print(json.dumps(to_json(result), ensure_ascii=False, indent=2) if args.json else format_text(result))
     return 0
+
+
+def _shows_progress(args: argparse.Namespace) -> bool:
+    """Progress bars only on a terminal: a log file or a pipe would receive every redraw."""
+    return not args.quiet and sys.stderr.isatty()
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -354,12 +364,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours = logging.getLogger("pipeline")
     level = ours.level
     ours.setLevel(logging.ERROR if args.quiet else logging.INFO)
+    tqdm_disable = os.environ.get("TQDM_DISABLE")
     if args.quiet:
         os.environ["TQDM_DISABLE"] = "1"  # progress bars too (tqdm reads this when a bar is made)
     try:
         return _handle(args)
     finally:
-        ours.setLevel(level)  # called in-process (tests, notebooks): leave the caller's logging as it was
+        # called in-process (tests, notebooks): leave the caller's logging and progress bars as they were
+        ours.setLevel(level)
+        if tqdm_disable is None:
+            os.environ.pop("TQDM_DISABLE", None)
+        else:
+            os.environ["TQDM_DISABLE"] = tqdm_disable
 
 
 def _handle(args: argparse.Namespace) -> int:

@@ -24,8 +24,14 @@ def test_minimal_config_gets_defaults_for_every_section() -> None:
     assert cfg.translate.name == "marian"
     assert cfg.translate.model == "Helsinki-NLP/opus-mt-zh-en"
     assert cfg.align.name == "dp"
-    assert cfg.score.metrics == ["bleu", "chrf", "chrf++", "ter"]
+    assert cfg.score.metrics == ["bleu", "chrf"]  # as sacrebleu's own default, BLEU (and the cheap chrF)
     assert cfg.export.formats == ["tsv", "moses", "review"]
+
+
+def test_chrf_plus_plus_and_ter_are_scored_only_when_asked() -> None:
+    asked = config.validate({**MINIMAL, "score": {"metrics": ["bleu", "chrf", "chrf++", "ter"]}})
+    assert asked.score.metrics == ["bleu", "chrf", "chrf++", "ter"]
+    assert "ter" not in config.validate(MINIMAL).score.metrics
 
 
 @pytest.mark.parametrize("path", ["configs/seed.yaml", "configs/offline-demo.yaml"])

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.config import SacrebleuSettings
 from pipeline.records import ConfidenceInterval, MetricScore
+from pipeline.score.progress import Progress
 
 if TYPE_CHECKING:
     from sacrebleu.metrics.base import Metric, Score
@@ -39,9 +40,12 @@ _CHUNK_BYTES = 64 << 20
 def build_metric(name: str, settings: SacrebleuSettings, references: Sequence[Sequence[str]] | None = None) -> Metric:
     """The sacrebleu metric a config name stands for, with the references cached when given.
 
-    ``lowercase`` applies to BLEU and chrF; TER stays case-insensitive, as sacrebleu's default is.
+    ``lowercase`` applies to BLEU and chrF; TER stays case-insensitive, as sacrebleu's default is. TER is
+    sacrebleu's with its edit distances computed in NumPy (:mod:`pipeline.score.ter`, the same numbers).
     """
-    from sacrebleu.metrics import BLEU, CHRF, TER
+    from sacrebleu.metrics import BLEU, CHRF
+
+    from pipeline.score.ter import FastTER
 
     refs = [list(stream) for stream in references] if references is not None else None
     if name == "bleu":
@@ -51,7 +55,7 @@ def build_metric(name: str, settings: SacrebleuSettings, references: Sequence[Se
     if name == "chrf++":
         return CHRF(word_order=2, lowercase=settings.lowercase, references=refs)
     if name == "ter":
-        return TER(references=refs)
+        return FastTER(references=refs)
     raise ValueError(f"unknown metric {name!r}; valid names: bleu, chrf, chrf++, ter")
 
 
@@ -158,12 +162,23 @@ class CorpusScorer:
         self.n_segments = len(references[0])
         self.metrics = {name: build_metric(name, settings, references) for name in settings.metrics}
 
-    def statistics(self, hypotheses: Sequence[str]) -> list[Statistics]:
-        """Per-segment statistics of every metric for one system."""
+    def statistics(self, hypotheses: Sequence[str], progress: Progress | None = None) -> list[Statistics]:
+        """Per-segment statistics of every metric for one system; ``progress`` counts one step a segment
+        and metric."""
         if len(hypotheses) != self.n_segments:
             raise ValueError(f"{len(hypotheses)} hypotheses for {self.n_segments} reference segments")
         hyps = list(hypotheses)
-        return [Statistics(n, m, m._extract_corpus_statistics(hyps, None)) for n, m in self.metrics.items()]
+        out = []
+        for name, metric in self.metrics.items():
+            if progress is None:
+                rows = metric._extract_corpus_statistics(hyps, None)
+            else:
+                progress.note(name)
+                # sacrebleu reads the hypotheses once, in order, zipped with its cached references: counting
+                # them as they are read shows progress within its loop, which is left as it is.
+                rows = metric._extract_corpus_statistics(progress.counted(hyps), None)  # type: ignore[arg-type]
+            out.append(Statistics(name, metric, rows))
+        return out
 
     def corpus(self, stats: Sequence[Statistics], bootstrap: int | None = None) -> tuple[MetricScore, ...]:
         """Corpus score of each metric; with ``bootstrap`` > 1 resamples, its 95% confidence interval."""

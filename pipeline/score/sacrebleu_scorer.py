@@ -1,5 +1,6 @@
-"""The run's scorer: corpus BLEU, chrF, chrF++ and TER through sacrebleu, each with its signature and
-a 95% bootstrap confidence interval; the same metrics per document; sentence chrF and BLEU per link.
+"""The run's scorer: corpus BLEU and chrF (chrF++ and TER when ``score.metrics`` asks) through sacrebleu,
+each with its signature and a 95% bootstrap confidence interval; the same metrics per document; sentence
+chrF and BLEU per link.
 
 A run aligns each document to one reference, so it is scored against that one reference
 (``nrefs:1``). Several references need line-parallel files: see ``pipeline score``

@@ -21,6 +21,7 @@ from typing import Literal
 
 from pipeline.errors import ConfigError
 from pipeline.score.metrics import Statistics, bootstrap_seed
+from pipeline.score.progress import Progress
 
 TestName = Literal["bs", "ar"]
 
@@ -63,8 +64,11 @@ class PairedTestResult:
 SystemStatistics = tuple[str, Sequence[Statistics]]
 
 
-def paired_test(systems: Sequence[SystemStatistics], test: TestName, samples: int = 0) -> PairedTestResult:
-    """Run ``test`` of every system against ``systems[0]``; ``samples`` 0 takes sacrebleu's default."""
+def paired_test(
+    systems: Sequence[SystemStatistics], test: TestName, samples: int = 0, progress: bool = False
+) -> PairedTestResult:
+    """Run ``test`` of every system against ``systems[0]``; ``samples`` 0 takes sacrebleu's default.
+    ``progress`` draws a bar of the comparisons on standard error (the caller checks it is a terminal)."""
     if len(systems) < 2:
         raise ValueError("a paired test needs a baseline and at least one other system")
     n = samples if samples > 0 else DEFAULT_SAMPLES[test]
@@ -75,23 +79,36 @@ def paired_test(systems: Sequence[SystemStatistics], test: TestName, samples: in
     baseline_name, baseline = systems[0]
     signatures: dict[str, str] = {}
     results: list[PairedResult] = []
-    for position, base in enumerate(baseline):
-        signature = base.metric.get_signature()
-        signature.update("seed", seed_text)
-        signature.update(test, n)
-        signatures[base.name] = str(signature)
-        results.append(_baseline_result(baseline_name, base, test, n))
-        for name, stats in systems[1:]:
-            other = stats[position]
-            if other.name != base.name or len(other.rows) != len(base.rows):
-                raise ValueError(f"system {name!r} was not scored like the baseline {baseline_name!r}")
-            # sacrebleu passes ``None`` for a zero seed, which then draws fresh entropy.
-            test_seed = seed if seed else None
-            if test == "bs":
-                results.append(_bootstrap_test(name, base, other, n, test_seed))
-            else:
-                results.append(_randomization_test(name, base, other, n, test_seed))
+    comparisons = len(baseline) * (len(systems) - 1)
+    with Progress(comparisons, f"paired {test}", "test", progress) as bar:
+        for position, base in enumerate(baseline):
+            signatures[base.name] = _signature(base, seed_text, test, n)
+            results.append(_baseline_result(baseline_name, base, test, n))
+            for name, stats in systems[1:]:
+                other = stats[position]
+                if other.name != base.name or len(other.rows) != len(base.rows):
+                    raise ValueError(f"system {name!r} was not scored like the baseline {baseline_name!r}")
+                bar.note(f"{name}: {base.name}")
+                results.append(_compare(name, base, other, test, n, seed))
+                bar.step()
     return PairedTestResult(test, n, baseline_name, signatures, tuple(results))
+
+
+def _signature(stats: Statistics, seed_text: str, test: TestName, n: int) -> str:
+    """The metric's signature with the seed and the test (``nrefs:1|bs:1000|seed:12345|...``), as sacrebleu's."""
+    signature = stats.metric.get_signature()
+    signature.update("seed", seed_text)
+    signature.update(test, n)
+    return str(signature)
+
+
+def _compare(name: str, base: Statistics, other: Statistics, test: TestName, n: int, seed: int | None) -> PairedResult:
+    """One system against the baseline on one metric."""
+    # sacrebleu passes ``None`` for a zero seed, which then draws fresh entropy.
+    test_seed = seed if seed else None
+    if test == "bs":
+        return _bootstrap_test(name, base, other, n, test_seed)
+    return _randomization_test(name, base, other, n, test_seed)
 
 
 def _score(stats: Statistics) -> float:

@@ -8,7 +8,10 @@ refused with every file's count: nothing is scored against the shorter file.
 
 ``--docs`` gives the document of each segment, so that every system is also scored per document
 (each document as a corpus of its own segments). With two or more systems, sacrebleu's paired
-significance tests compare every system with the first one given (:mod:`pipeline.score.significance`).
+significance tests, when asked for, compare every system with the first one given
+(:mod:`pipeline.score.significance`).
+
+The metrics are those of :class:`~pipeline.config.SacrebleuSettings` (BLEU and chrF unless asked).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from pipeline.config import SacrebleuSettings
 from pipeline.errors import InputError
 from pipeline.ingest.base import read_lines
 from pipeline.records import MetricScore
-from pipeline.score.metrics import CorpusScorer, score_json
+from pipeline.score.metrics import CorpusScorer, Statistics, score_json
+from pipeline.score.progress import Progress
 from pipeline.score.significance import TEST_NAMES, PairedTestResult, TestName, paired_test
 
 
@@ -88,10 +92,12 @@ def evaluate(
     ref_paths: Sequence[Path],
     docs_path: Path | None = None,
     settings: SacrebleuSettings | None = None,
-    tests: Sequence[TestName] = ("bs", "ar"),
+    tests: Sequence[TestName] = (),
     samples: int = 0,
+    progress: bool = False,
 ) -> Evaluation:
-    """Score every system file against all reference files; ``tests`` run when there are two systems or more."""
+    """Score every system file against all reference files; ``tests`` (none unless asked) run when there
+    are two systems or more. ``progress`` draws bars on standard error (the caller checks it is a terminal)."""
     settings = settings or SacrebleuSettings()
     names = system_names(hyp_paths)
     hyps = [read_lines(p) for p in hyp_paths]
@@ -106,13 +112,9 @@ def evaluate(
     for index, doc_id in enumerate(doc_ids or []):
         documents.setdefault(doc_id, []).append(index)
     scorer = CorpusScorer(settings, refs)
-    stats = [scorer.statistics(h) for h in hyps]
-    systems = tuple(
-        SystemScores(name, str(path), scorer.corpus(s), scorer.groups(s, documents))
-        for name, path, s in zip(names, hyp_paths, stats, strict=True)
-    )
+    systems, stats = _score_systems(scorer, names, hyp_paths, hyps, documents, progress)
     named = list(zip(names, stats, strict=True))
-    results = tuple(paired_test(named, t, samples) for t in tests) if len(named) > 1 else ()
+    results = tuple(paired_test(named, t, samples, progress) for t in tests) if len(named) > 1 else ()
     return Evaluation(
         references=tuple(str(p) for p in ref_paths),
         segments=len(refs[0]),
@@ -120,6 +122,26 @@ def evaluate(
         systems=systems,
         tests=results,
     )
+
+
+def _score_systems(
+    scorer: CorpusScorer,
+    names: Sequence[str],
+    paths: Sequence[Path],
+    hyps: Sequence[Sequence[str]],
+    documents: dict[str, list[int]],
+    progress: bool,
+) -> tuple[tuple[SystemScores, ...], list[list[Statistics]]]:
+    """Each system's scores, and the statistics they came from (for the paired tests)."""
+    steps = len(hyps) * scorer.n_segments * len(scorer.metrics)
+    systems: list[SystemScores] = []
+    stats: list[list[Statistics]] = []
+    with Progress(steps, "score", "seg", progress) as bar:
+        for name, path, lines in zip(names, paths, hyps, strict=True):
+            own = scorer.statistics(lines, bar.labelled(name) if progress else None)
+            systems.append(SystemScores(name, str(path), scorer.corpus(own), scorer.groups(own, documents)))
+            stats.append(own)
+    return tuple(systems), stats
 
 
 # ---------------------------------------------------------------------------------------------

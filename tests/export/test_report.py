@@ -70,7 +70,8 @@ def facts(docs: list[AlignedDocument]) -> RunFacts:
 @pytest.fixture(scope="module")
 def built() -> tuple[dict, list, str]:
     docs = documents()
-    scores = SacrebleuScorer(SacrebleuSettings(bootstrap=100)).score(docs)
+    settings = SacrebleuSettings(metrics=["bleu", "chrf", "chrf++", "ter"], bootstrap=100)
+    scores = SacrebleuScorer(settings).score(docs)
     links = rows_from_docs(docs, scores)
     report = assemble(facts(docs), links, scores)
     return report, links, render_html(report, links)

@@ -41,8 +41,9 @@ REFS = [["The cat sat on the mat.", "It was happy. Then it left."]]
     [("bleu", BLEU()), ("chrf", CHRF()), ("chrf++", CHRF(word_order=2)), ("ter", TER())],
 )
 def test_corpus_scores_and_signatures_equal_sacrebleu_on_the_aligned_pairs(name: str, metric: object) -> None:
-    result = SacrebleuScorer(SacrebleuSettings(bootstrap=0)).score([document()])
-    [ours] = [m for m in result.corpus if m.name == name]
+    settings = SacrebleuSettings(metrics=[name], bootstrap=0)  # type: ignore[list-item]
+    result = SacrebleuScorer(settings).score([document()])
+    [ours] = result.corpus
     theirs = metric.corpus_score(HYPS, REFS)  # type: ignore[attr-defined]
     signature = str(metric.get_signature())  # type: ignore[attr-defined]
     assert (ours.score, ours.signature, ours.text) == (
@@ -94,7 +95,8 @@ def test_identical_text_scores_100_and_ter_0() -> None:
         tuple(map(Translation, ("The cat sat on the mat.", "It was happy.", "Then it left.", ""))),
         doc.links[:2],
     )
-    scores = {m.name: m.score for m in SacrebleuScorer().score([perfect]).corpus}
+    settings = SacrebleuSettings(metrics=["bleu", "chrf", "chrf++", "ter"])
+    scores = {m.name: m.score for m in SacrebleuScorer(settings).score([perfect]).corpus}
     assert scores == pytest.approx(
         {"bleu": 100.0, "chrf": 100.0, "chrf++": 100.0, "ter": 0.0}
     )  # BLEU: 100.00000000000004

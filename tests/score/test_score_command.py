@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,67 @@ def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def cli_on_a_terminal(*args: str | Path) -> tuple[int, str]:
+    """Exit code and what a 100-column terminal shows when ``pipeline`` runs with standard error on it."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    main, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a new pty has 0 columns
+    shown: list[bytes] = []
+
+    def read() -> None:  # drained while the command runs, so that it never blocks on a full terminal
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the command closed its end
+                return
+            if not chunk:
+                return
+            shown.append(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    command = [sys.executable, "-m", "pipeline", *map(str, args)]
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=terminal, check=False)
+    os.close(terminal)
+    reader.join(timeout=10)
+    os.close(main)
+    return done.returncode, b"".join(shown).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_a_terminal_sees_a_progress_bar_of_segments_and_quiet_turns_it_off(files: dict[str, Path]) -> None:
+    args = ["--hyp", files["sys1"], files["sys2"], "--ref", files["ref.A"], "--paired", "bs"]
+    code, shown = cli_on_a_terminal("score", *args)
+    assert code == 0
+    assert "score:" in shown and "/20 [" in shown  # 2 systems x 5 segments x 2 metrics
+    assert "paired bs:" in shown and "/2 [" in shown  # 1 system against the baseline x 2 metrics
+    assert cli_on_a_terminal("-q", "score", *args) == (0, "")
+
+
+def test_quiet_called_in_process_leaves_progress_bars_on_for_the_caller(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    assert main(["-q", "score", "--hyp", str(files["sys1"]), "--ref", str(files["ref.A"]), "--bootstrap", "0"]) == 0
+    assert "TQDM_DISABLE" not in os.environ  # -q turned bars off for its own command only
+    monkeypatch.setenv("TQDM_DISABLE", "yes")
+    assert main(["-q", "score", "--hyp", str(files["sys1"]), "--ref", str(files["ref.A"]), "--bootstrap", "0"]) == 0
+    assert os.environ["TQDM_DISABLE"] == "yes"
+    assert "BLEU|nrefs:1" in capsys.readouterr().out
+
+
+def test_no_progress_bar_goes_into_a_file_or_a_pipe(files: dict[str, Path]) -> None:
+    out = cli("--hyp", files["sys1"], files["sys2"], "--ref", files["ref.A"], "--paired", "both")
+    assert out.returncode == 0 and out.stderr == ""
+
+
 @pytest.mark.parametrize(
     ("content", "lines"),
     [
@@ -80,8 +142,35 @@ def test_json_has_every_system_with_signatures_intervals_and_documents(files: di
     assert data["significance"] == []
 
 
+def test_by_default_bleu_and_chrf_are_scored_with_intervals_and_no_paired_test(files: dict[str, Path]) -> None:
+    out = cli("--hyp", files["sys1"], files["sys2"], "--ref", files["ref.A"], "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    for system in data["systems"]:
+        assert [s["metric"] for s in system["scores"]] == ["bleu", "chrf"]
+        assert all(s["ci"]["resamples"] == 1000 and "|bs:1000|" in s["signature"] for s in system["scores"])
+    assert data["significance"] == []
+    assert [m.name for m in evaluate([files["sys1"]], [files["ref.A"]]).systems[0].corpus] == ["bleu", "chrf"]
+
+
+def test_chrf_plus_plus_ter_and_the_paired_tests_are_computed_when_asked(files: dict[str, Path]) -> None:
+    out = cli("--hyp", files["sys1"], files["sys2"], "--ref", files["ref.A"], "--json", "--bootstrap", "0",
+              "--metrics", "chrf++", "ter", "--paired", "ar", "--paired-samples", "100")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    ter = data["systems"][1]["scores"][1]
+    assert [s["metric"] for s in data["systems"][1]["scores"]] == ["chrf++", "ter"]
+    assert ter["score"] == sacrebleu.corpus_ter(SYS_2, [REF_A]).score and not ter["higher_is_better"]
+    [test] = data["significance"]
+    assert (test["test"], test["samples"]) == ("ar", 100)
+    assert [(r["system"], r["metric"]) for r in test["results"]] == [
+        ("sys1", "chrf++"), ("sys2", "chrf++"), ("sys1", "ter"), ("sys2", "ter")
+    ]  # fmt: skip
+
+
 def test_text_output_prints_sacrebleus_lines_and_both_tests(files: dict[str, Path]) -> None:
-    result = evaluate([files["sys1"], files["sys2"]], [files["ref.A"]], settings=SacrebleuSettings(bootstrap=0))
+    settings = SacrebleuSettings(metrics=["bleu", "chrf", "chrf++", "ter"], bootstrap=0)
+    result = evaluate([files["sys1"], files["sys2"]], [files["ref.A"]], settings=settings, tests=("bs", "ar"))
     text = format_text(result)
     assert "BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:" in text
     assert "TER|nrefs:1|case:lc|tok:tercom" in text and "chrF2++|nrefs:1" in text
