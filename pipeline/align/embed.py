@@ -92,8 +92,8 @@ def resolve(choice: str) -> EncoderSource:
 def resolve_precision(choice: str) -> str:
     """``float32`` or ``bfloat16``: ``auto`` takes bfloat16 where the CPU computes it natively.
 
-    bfloat16 matrix products run through oneDNN's AVX-512 kernels: all-MiniLM-L6-v2 encodes
-    MAC-Dev in about half the time, with every link the same (docs/benchmarks.md). Without
+    bfloat16 matrix products run through oneDNN's AVX-512 kernels: all-MiniLM-L6-v2 encodes in
+    about half the time, with the same links (docs/benchmarks.md). Without
     AVX-512 oneDNN would emulate it slowly, so ``auto`` keeps float32 there.
     """
     if choice != "auto":
@@ -164,8 +164,8 @@ class SentenceEncoder:
     def _batches(self, texts: list[str]) -> Iterator[tuple[list[str], list[Encoding]]]:
         """(texts, encodings) per forward pass, the texts batched by their number of tokens.
 
-        A batch is as long as its longest text, so texts of equal token counts go together: sorted
-        by characters within chunks of 1,024 texts instead, batches held 40% padding on MAC-Dev.
+        A batch is as long as its longest text, so texts of equal token counts go together (sorted by
+        characters instead, batches held much padding: docs/benchmarks.md).
         The token ids (without special tokens) go to the forward pass with the texts.
         """
         ids = self.token_ids(texts)
@@ -239,9 +239,8 @@ def one_blas_thread() -> AbstractContextManager[object]:
     """BLAS limited to one thread, for the aligner's many small matrix products.
 
     After a forward pass torch's OpenMP threads keep spinning for a while; a multi-threaded
-    BLAS starting its own threads on the same cores then runs small products twenty times
-    slower (7 s instead of 0.3 s for the seed article on two cores). One thread is what small
-    products want anyway. ``threadpoolctl`` comes with the ``embed`` extra.
+    BLAS starting its own threads on the same cores then runs small products many times slower.
+    One thread is what small products want anyway. ``threadpoolctl`` comes with the ``embed`` extra.
     """
     try:
         from threadpoolctl import threadpool_limits

@@ -20,14 +20,12 @@ encoder (:mod:`pipeline.align.embed`) compares them where Bertalign needs a cros
   (twice the mean sentence weight times ``1 - chance``) makes a typical 1-1 link worth about its
   rescaled BERTScore. The sum is over tokens, not a mean, so a reference sentence that renders
   half of one Chinese sentence and half of the next counts towards the 2-2 link it belongs to,
-  which a per-bead similarity blurs. For MAC-Dev's gold 1-1 links the right reference sentence
-  has the best token-matching F-score within three sentences 95% of the time, against 90% for
-  the sentence vectors and 90% for the lexical cosine.
+  which a per-bead similarity blurs.
 * **sentence vectors**: the cosine of the sums of a bead's sentence vectors (pooled as the model
   was trained), rescaled by the mean cosine of random pairs of the same document:
   ``(cos - chance) / (1 - chance)``. Sums need only dot products of single sentences, as the
   lexical cosine does; embedding the concatenated text of every span, as Bertalign does, costs
-  four times the encoding and scored no better on MAC-Dev (docs/benchmarks.md).
+  several times the encoding and scored no better (docs/benchmarks.md).
 
 :func:`match_windows` computes, for every translation sentence and every reference sentence in
 its window of the band, each token's best similarity within that one sentence, and the pair's
