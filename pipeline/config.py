@@ -151,6 +151,10 @@ class RepetitionGuard(Section):
     repetition_penalty: float = Field(default=1.2, ge=1.0)
 
 
+#: How a sentence longer than ``max_input_tokens`` is cut (``translate.long_sentences``).
+LongSentences = Literal["clauses", "windows"]
+
+
 class EngineSettings(Section):
     """How any translator is driven: batching, long sentences, the repetition guard, the cache.
 
@@ -169,7 +173,7 @@ class EngineSettings(Section):
         description="Longer sentences (subword tokens, </s> included) are translated in pieces, never truncated; "
         "at most the model's position limit (512 for opus-mt).",
     )
-    long_sentences: Literal["clauses", "windows"] = Field(
+    long_sentences: LongSentences = Field(
         default="clauses",
         description="How a too-long sentence is cut: at clause boundaries (windows where none helps), or in windows.",
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def token_batches(lengths: Sequence[int], max_tokens: int | None, max_sentences: int) -> list[list[int]]:
+def token_batches(lengths: Sequence[int], max_tokens: int | None, batch_size: int) -> list[list[int]]:
     """Group indices of ``lengths`` into batches, longest first.
 
-    A batch holds at most ``max_sentences`` items and, padded to its longest item, at most
+    A batch holds at most ``batch_size`` items and, padded to its longest item, at most
     ``max_tokens`` tokens (no budget when None). An item longer than the budget gets a batch of its
     own. Sorting makes items of a batch about equally long, so little compute goes to padding;
     longest first makes the first batch the largest in memory, so a budget that is too large fails
@@ -20,7 +20,7 @@ def token_batches(lengths: Sequence[int], max_tokens: int | None, max_sentences:
     longest = 0
     for i in order:
         width = max(longest, lengths[i])
-        full = len(current) >= max_sentences or (max_tokens is not None and width * (len(current) + 1) > max_tokens)
+        full = len(current) >= batch_size or (max_tokens is not None and width * (len(current) + 1) > max_tokens)
         if current and full:
             batches.append(current)
             current, width = [], lengths[i]

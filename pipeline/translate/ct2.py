@@ -16,9 +16,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import CTranslate2Settings, RepetitionGuard
+from pipeline.config import CTranslate2Settings
 from pipeline.errors import ModelError, StageError
-from pipeline.translate.base import Translator
+from pipeline.translate.engine import ModelTranslator
 from pipeline.translate.marian import (
     Decoding,
     check_input_limit,
@@ -96,11 +96,11 @@ def generation_config(folder: Path) -> Any:
     return GenerationConfig.from_dict(json.loads((folder / "config.json").read_text(encoding="utf-8")))
 
 
-class CTranslate2Translator(Translator):
+class CTranslate2Translator(ModelTranslator):
+    settings: CTranslate2Settings
+
     def __init__(self, settings: CTranslate2Settings) -> None:
-        super().__init__()
-        self.settings = settings
-        self.configure(settings)
+        super().__init__(settings)
         self.resolved: ResolvedModel | None = None
         self.converted: Path | None = None
         self.device = "cpu"
@@ -117,7 +117,7 @@ class CTranslate2Translator(Translator):
         self.resolved = resolve(s.model, s.revision, s.models_dir, s.if_missing)
         self.device = pick_device(s.device, ct2)
         self.quantization = pick_quantization(s.quantization, self.device)
-        check_input_limit(self.max_input_tokens, model_positions(self.resolved.path))
+        check_input_limit(s.max_input_tokens, model_positions(self.resolved.path))
         from transformers import MarianTokenizer
 
         self.converted = ensure_converted(self.resolved, s.models_dir, self.quantization)
@@ -142,7 +142,7 @@ class CTranslate2Translator(Translator):
         return self._translate(texts, {})
 
     def retry_batch(self, texts: list[str]) -> list[str] | None:
-        guard = self.repetition or RepetitionGuard()
+        guard = self.settings.repetition
         return self._translate(
             texts, {"no_repeat_ngram_size": guard.no_repeat_ngram_size, "repetition_penalty": guard.repetition_penalty}
         )
@@ -169,7 +169,7 @@ class CTranslate2Translator(Translator):
         decoding = self.decoding.signature() if self.decoding else "unloaded"
         return (
             f"ctranslate2|model:{self.settings.model}|version:{model_version(self.resolved)}|{decoding}"
-            f"|quantization:{self.quantization}|device:{self.device}|{guard_signature(self.repetition)}"
+            f"|quantization:{self.quantization}|device:{self.device}|{guard_signature(self.settings.repetition)}"
         )
 
     def signature(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.config import MarianSettings, ModelSettings, RepetitionGuard
 from pipeline.errors import ModelError, StageError
-from pipeline.translate.base import Translator
+from pipeline.translate.engine import ModelTranslator
 from pipeline.translate.models import ResolvedModel, resolve
 
 
@@ -74,8 +74,8 @@ class _BothLengthsSet(logging.Filter):
 _BOTH_LENGTHS = _BothLengthsSet()
 
 
-def guard_signature(guard: RepetitionGuard | None) -> str:
-    if guard is None:
+def guard_signature(guard: RepetitionGuard) -> str:
+    if not guard.enabled:
         return "guard:off"
     retry = f"retry:ngram{guard.no_repeat_ngram_size}+pen{guard.repetition_penalty}" if guard.retry else "noretry"
     return f"guard:ratio{guard.max_length_ratio}+repeats{guard.max_repeats}+{retry}"
@@ -87,10 +87,10 @@ def model_positions(folder: Path) -> int:
     return int(config.get("max_position_embeddings", 512))
 
 
-def check_input_limit(limit: int | None, positions: int) -> None:
-    if limit is not None and limit > positions:
+def check_input_limit(max_input_tokens: int, positions: int) -> None:
+    if max_input_tokens > positions:
         raise ModelError(
-            f"translate -> max_input_tokens: {limit} is more than the model's {positions} positions; "
+            f"translate -> max_input_tokens: {max_input_tokens} is more than the model's {positions} positions; "
             f"set it to at most {positions}"
         )
 
@@ -119,11 +119,11 @@ def pick_dtype(requested: str, device: str) -> str:
     return requested
 
 
-class MarianTranslator(Translator):
+class MarianTranslator(ModelTranslator):
+    settings: MarianSettings
+
     def __init__(self, settings: MarianSettings) -> None:
-        super().__init__()
-        self.settings = settings
-        self.configure(settings)
+        super().__init__(settings)
         self.resolved: ResolvedModel | None = None
         self.device = "cpu"
         self.dtype = "float32"
@@ -158,7 +158,7 @@ class MarianTranslator(Translator):
             raise ModelError(f"translate -> model: cannot load {path}: {exc}") from None
         self.decoding = decoding_settings(self._model.generation_config, s)
         self._positions = int(self._model.config.max_position_embeddings)
-        check_input_limit(self.max_input_tokens, self._positions)
+        check_input_limit(s.max_input_tokens, self._positions)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(ids) for ids in self._tokenizer(texts)["input_ids"]]
@@ -167,7 +167,7 @@ class MarianTranslator(Translator):
         return self._generate(texts, {})
 
     def retry_batch(self, texts: list[str]) -> list[str] | None:
-        guard = self.repetition or RepetitionGuard()
+        guard = self.settings.repetition
         return self._generate(
             texts, {"no_repeat_ngram_size": guard.no_repeat_ngram_size, "repetition_penalty": guard.repetition_penalty}
         )
@@ -190,7 +190,7 @@ class MarianTranslator(Translator):
         decoding = self.decoding.signature() if self.decoding else "unloaded"
         return (
             f"marian|model:{self.settings.model}|version:{model_version(self.resolved)}|{decoding}"
-            f"|dtype:{self.dtype}|device:{self.device}|{guard_signature(self.repetition)}"
+            f"|dtype:{self.dtype}|device:{self.device}|{guard_signature(self.settings.repetition)}"
         )
 
     # -- forced decoding, for the aligner (pipeline/align/bridge.py) --------------------------------
@@ -208,11 +208,11 @@ class MarianTranslator(Translator):
             raise ValueError(f"{len(sources)} sources but {len(references)} references")
         self.load()
         scores: list[float] = []
-        limit = self._positions
-        for start in range(0, len(sources), self.batch_size):
+        limit, batch_size = self._positions, self.settings.batch_size
+        for start in range(0, len(sources), batch_size):
             batch = self._tokenizer(
-                list(sources[start : start + self.batch_size]),
-                text_target=list(references[start : start + self.batch_size]),
+                list(sources[start : start + batch_size]),
+                text_target=list(references[start : start + batch_size]),
                 return_tensors="pt",
                 padding=True,
                 truncation=True,

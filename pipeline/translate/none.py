@@ -16,20 +16,14 @@ from pipeline.translate.base import Translator
 
 
 class NoTranslator(Translator):
-    """Translates nothing (see the module docstring)."""
+    """Translates nothing (see the module docstring): no model, so no engine settings, cache or batches."""
 
-    show_progress = False
-    passthrough = False
-    use_cache = False
     can_translate_spans = False
     translates = False
 
     def __init__(self, settings: NoTranslation | None = None) -> None:
         super().__init__()
         self.settings = settings or NoTranslation()
-
-    def translate_batch(self, texts: list[str]) -> list[str]:
-        return ["" for _ in texts]
 
     def translate(self, texts: Sequence[str]) -> list[Translation]:
         """An empty translation for every text, counted but not logged as translated."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from pipeline.config import LongSentences
 from pipeline.records import Translation
 from pipeline.segment.clauses import fit_clauses
 from pipeline.translate.flags import CLAUSE_SPLIT, WINDOWED
@@ -63,18 +64,19 @@ def windows(text: str, cost: Cost, limit: int) -> list[str]:
     return out
 
 
-def plan(text: str, cost: Cost, limit: int | None, clauses: bool = True) -> Plan:
-    """Segments for ``text`` so that each costs at most ``limit`` (None: no limit)."""
-    if limit is None or cost(text) <= limit:
+def plan(text: str, cost: Cost, max_input_tokens: int, long_sentences: LongSentences = "clauses") -> Plan:
+    """Segments for ``text`` so that each costs at most ``max_input_tokens``, cut as ``long_sentences`` says
+    (the engine settings of those names)."""
+    if cost(text) <= max_input_tokens:
         return Plan((text,))
-    parts = fit_clauses(text, cost, limit) if clauses else [text]
+    parts = fit_clauses(text, cost, max_input_tokens) if long_sentences == "clauses" else [text]
     flags = [CLAUSE_SPLIT] if len(parts) > 1 else []
     segments: list[str] = []
     for part in parts:
-        if cost(part) <= limit:
+        if cost(part) <= max_input_tokens:
             segments.append(part)
         else:
-            segments.extend(windows(part, cost, limit))
+            segments.extend(windows(part, cost, max_input_tokens))
             flags.append(WINDOWED)
     kept = tuple(s.strip() for s in segments if s.strip())
     return Plan(kept, tuple(dict.fromkeys(flags)))

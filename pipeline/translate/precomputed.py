@@ -33,9 +33,13 @@ from pipeline.ingest.base import parse_json_object, read_lines, read_text_file
 from pipeline.io import sha256_file
 from pipeline.records import Paragraph, SegmentedDocument, Sentence, TranslatedDocument, Translation
 from pipeline.translate.base import SentenceAligner, Translator, documents_with
+from pipeline.translate.batching import token_batches
 
 #: ``(source text, translation, where)``, ``where`` naming the file and line for messages.
 Entry = tuple[str, str, str]
+#: A file has no model to batch for: sentences are looked up this many at a time (longest first, as a
+#: model's batches), and counted so in the run's statistics. Not a setting: ``batch_size`` is a model's.
+LOOKUPS_PER_BATCH = 4096
 
 
 def source_key(text: str) -> str:
@@ -111,12 +115,10 @@ def tsv_entries(path: Path, source_field: str, translation_field: str) -> Iterat
 
 
 class PrecomputedTranslator(Translator):
-    """Looks translations up in a file; no model, so batches only group the bookkeeping."""
+    """Looks translations up in a file, so it has none of a model's engine settings: nothing is cut, cached,
+    guarded or shown with a progress bar, and every sentence but a blank one is looked up, even ``2020`` or
+    ``……`` (the file's translation is the system's output). The file is the cache."""
 
-    batch_size = 4096
-    show_progress = False
-    passthrough = False  # the file's translation of "2020" or "……" is the system's output: use it
-    use_cache = False  # the file is the cache
     can_translate_spans = False  # only the file's own lines have translations
 
     def __init__(self, settings: PrecomputedSettings) -> None:
@@ -164,7 +166,21 @@ class PrecomputedTranslator(Translator):
                 f"each sentence got its first translation (first repeat at {first_conflict})"
             )
 
+    def translate(self, texts: Sequence[str]) -> list[Translation]:
+        """Each text's translation from the file; one per input, in input order."""
+        return self.each_once(texts, self._look_up)
+
+    def _look_up(self, texts: list[str]) -> dict[str, Translation]:
+        lengths = self.count_tokens(texts)
+        done: dict[str, Translation] = {}
+        for batch in token_batches(lengths, None, LOOKUPS_PER_BATCH):
+            found = [texts[i] for i in batch]
+            done.update((t, Translation(mt.strip())) for t, mt in zip(found, self.translate_batch(found), strict=True))
+            self.stats.add_batch([lengths[i] for i in batch])
+        return done
+
     def translate_batch(self, texts: list[str]) -> list[str]:
+        """The file's translation of each text; an error naming the first that has none."""
         if self.table is None:
             self.load()
         table = self.table or {}

@@ -16,8 +16,8 @@ from pipeline import config, runner
 from pipeline.align.bridge import merged_spans
 from pipeline.align.dp import DPAligner
 from pipeline.align.search import Step
-from pipeline.config import DPAlignerSettings, MarianSettings, PrecomputedSettings
-from pipeline.translate.base import Translator
+from pipeline.config import DPAlignerSettings, EngineSettings, MarianSettings, PrecomputedSettings
+from pipeline.translate.engine import ModelTranslator
 from pipeline.translate.marian import MarianTranslator
 from pipeline.translate.precomputed import PrecomputedTranslator
 
@@ -46,12 +46,11 @@ REF = [
 ]
 
 
-class RecordingTranslator(Translator):
+class RecordingTranslator(ModelTranslator):
     """Translates from a fixed table and records every input it was asked for."""
 
     def __init__(self, english: dict[str, str]) -> None:
-        super().__init__()
-        self.show_progress = False
+        super().__init__(EngineSettings(progress=False))
         self.english = english
         self.asked: list[str] = []
 

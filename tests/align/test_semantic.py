@@ -17,8 +17,8 @@ from pipeline.align.dp import DPAligner
 from pipeline.align.embed import EncoderSource, Encoding
 from pipeline.align.scoring import BeadScorer, BridgeTerms, Weights
 from pipeline.align.semantic import SemanticDocument, idf_weights
-from pipeline.config import DPAlignerSettings
-from pipeline.translate.base import Translator
+from pipeline.config import DPAlignerSettings, EngineSettings
+from pipeline.translate.engine import ModelTranslator
 
 DIM = 16
 
@@ -217,12 +217,11 @@ def test_without_a_bridge_the_scores_have_no_translation_part() -> None:
     assert scorer.bridge_parts == {}
 
 
-class EchoTranslator(Translator):
+class EchoTranslator(ModelTranslator):
     """Translates the merged spans it knows, and anything else to "unknown"."""
 
     def __init__(self, english: dict[str, str]) -> None:
-        super().__init__()
-        self.show_progress = False
+        super().__init__(EngineSettings(progress=False))
         self.english = english
 
     def translate_batch(self, texts: list[str]) -> list[str]:

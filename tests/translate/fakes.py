@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.config import EngineSettings
-from pipeline.translate.base import Translator
+from pipeline.translate.engine import ModelTranslator
 
 
-class Echo(Translator):
-    """Translates ``甲`` as ``<甲>`` (or with ``rule``); costs are characters plus an end token."""
+class Echo(ModelTranslator):
+    """Translates ``甲`` as ``<甲>`` (or with ``rule``); costs are characters plus an end token.
+
+    ``settings`` are engine settings (``batch_size=2``, ``repetition={"enabled": False}``), as in a config.
+    """
 
     def __init__(
         self,
@@ -18,8 +21,7 @@ class Echo(Translator):
         name: str = "echo",
         **settings: object,
     ) -> None:
-        super().__init__()
-        self.configure(EngineSettings(**{"progress": False, **settings}))  # type: ignore[arg-type]
+        super().__init__(EngineSettings(**{"progress": False, **settings}))  # type: ignore[arg-type]
         self.rule = rule or (lambda t: f"<{t}>")
         self.retry_rule = retry
         self.name = name

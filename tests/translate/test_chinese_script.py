@@ -11,7 +11,7 @@ from pipeline import runner
 from pipeline.config import validate
 from pipeline.errors import ConfigError
 from pipeline.export.tsv import read_tsv
-from pipeline.translate import base
+from pipeline.translate import engine
 
 pytest.importorskip("opencc", reason="OpenCC is not installed (pip install '.[opencc]')")
 
@@ -72,4 +72,4 @@ def test_a_missing_opencc_is_a_clear_config_error(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(builtins, "__import__", no_opencc)
     with pytest.raises(ConfigError, match=r"chinese_script: 't2s' needs OpenCC; install it with: pip install"):
-        base.opencc_converter("t2s")
+        engine.opencc_converter("t2s")

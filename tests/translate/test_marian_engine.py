@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipeline import runner
 from pipeline.config import MarianSettings, validate
@@ -18,12 +19,14 @@ LONG = "中国和法国的专家举行了视频会议，交流了防控经验，
 
 
 class Recording(MarianTranslator):
-    """Records what reaches the model."""
+    """Records what reaches the model, batch by batch."""
 
     seen: list[str]
+    batches: list[int]
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         self.seen = [*getattr(self, "seen", []), *texts]
+        self.batches = [*getattr(self, "batches", []), len(texts)]
         return super().translate_batch(texts)
 
 
@@ -44,6 +47,30 @@ def test_long_sentences_reach_the_model_in_pieces_within_the_limit(tiny_model: P
     assert isinstance(t, Recording) and len(t.seen) > 1
     assert all(n <= 12 for n in t.count_tokens(t.seen))
     assert t.stats.flags["clause-split"] == 1
+
+
+@pytest.mark.parametrize(("batch_size", "batches"), [(1, [1, 1, 1, 1, 1]), (2, [2, 2, 1]), (32, [5])])
+def test_batch_size_from_the_yaml_is_the_batch_size_the_model_gets(
+    tiny_model: Path, batch_size: int, batches: list[int]
+) -> None:
+    section = yaml.safe_load(
+        f"""
+        translate:
+          model: {tiny_model}
+          batch_size: {batch_size}
+          max_tokens: 4096
+          progress: false
+          threads: 1
+          num_beams: 1
+          max_new_tokens: 4
+        """
+    )
+    config = validate({"ingest": {"sources": ["a.txt"]}, **section})
+    t = Recording(config.translate)  # type: ignore[arg-type]
+    t.load()
+    t.translate(["一。", "二二。", "三三三。", "四四四四。", "五五五五五。"])
+    assert t.batches == batches
+    assert f"batch:{batch_size}x4096tok" in t.signature()
 
 
 def test_input_limit_above_the_model_positions_is_refused(tiny_model: Path) -> None:

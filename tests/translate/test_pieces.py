@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.config import LongSentences
 from pipeline.records import Translation
 from pipeline.translate.pieces import Plan, plan, windows
 
@@ -29,19 +30,20 @@ def test_windows_fit_and_are_lossless(text: str, limit: int, expected: list[str]
 
 
 @pytest.mark.parametrize(
-    ("text", "limit", "clauses", "segments", "flags"),
+    ("text", "max_input_tokens", "long_sentences", "segments", "flags"),
     [
-        ("一二三。", None, True, ("一二三。",), ()),
-        ("一二三。", 5, True, ("一二三。",), ()),
-        ("一二三，四五六。", 6, True, ("一二三，", "四五六。"), ("clause-split",)),
-        ("一二三，四五六。", 6, False, ("一二三，", "四五六。"), ("windowed",)),
-        ("一二三四五六七八", 6, True, ("一二三四五", "六七八"), ("windowed",)),
+        ("一二三。", 5, "clauses", ("一二三。",), ()),
+        ("一二三，四五六。", 6, "clauses", ("一二三，", "四五六。"), ("clause-split",)),
+        ("一二三，四五六。", 6, "windows", ("一二三，", "四五六。"), ("windowed",)),
+        ("一二三四五六七八", 6, "clauses", ("一二三四五", "六七八"), ("windowed",)),
         # pieces are stripped of the spaces around them
-        ("alpha beta, gamma delta", 14, True, ("alpha beta,", "gamma delta"), ("clause-split",)),
+        ("alpha beta, gamma delta", 14, "clauses", ("alpha beta,", "gamma delta"), ("clause-split",)),
     ],
 )
-def test_plan(text: str, limit: int | None, clauses: bool, segments: tuple[str, ...], flags: tuple[str, ...]) -> None:
-    assert plan(text, cost, limit, clauses) == Plan(segments, flags)
+def test_plan(
+    text: str, max_input_tokens: int, long_sentences: LongSentences, segments: tuple[str, ...], flags: tuple[str, ...]
+) -> None:
+    assert plan(text, cost, max_input_tokens, long_sentences) == Plan(segments, flags)
 
 
 def test_join_rejoins_pieces_and_carries_their_flags() -> None:

@@ -11,7 +11,8 @@ from pipeline import config
 from pipeline.config import PrecomputedSettings
 from pipeline.errors import ConfigError, InputError
 from pipeline.export.tsv import COLUMNS, format_tsv
-from pipeline.translate.precomputed import PrecomputedTranslator
+from pipeline.records import Translation
+from pipeline.translate.precomputed import LOOKUPS_PER_BATCH, PrecomputedTranslator
 
 
 def write(path: Path, text: str) -> Path:
@@ -110,3 +111,34 @@ def test_config_checks(section: dict[str, object], expected: str) -> None:
 def test_a_missing_file_stops_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="translate -> path: .*nothing.en is not a file"):
         translator(path=tmp_path / "nothing.en", source=write(tmp_path / "s.zh", "一\n"))
+
+
+@pytest.mark.parametrize("key", ["batch_size", "max_tokens", "max_input_tokens", "cache", "progress"])
+def test_a_file_of_translations_takes_no_engine_setting(tmp_path: Path, key: str) -> None:
+    section = {"name": "precomputed", "path": str(tmp_path / "hyp.en"), "source": str(tmp_path / "src.zh"), key: 8}
+    with pytest.raises(ConfigError, match=rf"translate -> {key}: unknown key"):
+        config.validate({"ingest": {"sources": ["a"]}, "translate": section})
+
+
+def test_numbers_and_punctuation_are_looked_up_like_any_sentence(tmp_path: Path) -> None:
+    src = write(tmp_path / "src.zh", "2020\n……\n你好。\n")
+    hyp = write(tmp_path / "hyp.en", "the year 2020\n...\n Hello. \n")
+    t = translator(path=hyp, source=src)
+    out = t.translate(["2020", "……", "你好。", "", "你好。"])
+    assert out == [
+        Translation("the year 2020"),
+        Translation("..."),
+        Translation("Hello."),
+        Translation(""),
+        Translation("Hello."),
+    ]
+    assert (t.stats.sentences, t.stats.passthrough, t.stats.duplicates, t.stats.segments) == (5, 0, 1, 3)
+
+
+def test_lookups_are_counted_in_batches_of_a_fixed_size(tmp_path: Path) -> None:
+    lines = [f"句子{i}。" for i in range(LOOKUPS_PER_BATCH + 1)]
+    src = write(tmp_path / "src.zh", "\n".join(lines) + "\n")
+    hyp = write(tmp_path / "hyp.en", "\n".join(f"Sentence {i}." for i in range(len(lines))) + "\n")
+    t = translator(path=hyp, source=src)
+    assert [x.text for x in t.translate(lines)][-1] == f"Sentence {LOOKUPS_PER_BATCH}."
+    assert (t.stats.batches, t.stats.segments) == (2, LOOKUPS_PER_BATCH + 1)
