@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import share_lexicon
 
 from pipeline.align.evaluate import read_links
 from pipeline.export.tsv import COLUMNS, read_tsv
@@ -32,7 +31,8 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory, root: Path, lexicon_store
     cwd = tmp_path_factory.mktemp("project")
     shutil.copytree(root / "configs", cwd / "configs")
     shutil.copytree(root / "examples", cwd / "examples")
-    share_lexicon(cwd, lexicon_store)
+    (cwd / "models").mkdir()
+    (cwd / "models" / "lexicon").symlink_to(lexicon_store, target_is_directory=True)  # built once per session
     out = cli("run", "configs/offline-demo.yaml", cwd=cwd)
     assert out.returncode == 0, out.stderr
     assert "BLEU|nrefs:1" in out.stdout and "chrF2|nrefs:1" in out.stdout
