@@ -1,10 +1,12 @@
-"""What ``pipeline validate`` checks beyond the config's own rules: the files the config names exist.
+"""What ``pipeline validate`` checks beyond the config's own rules: the files and installed models the config
+names exist.
 
 A run finds a missing file only when it builds its backends (exit code 3); ``validate`` finds it too,
 every such file at once, with the key that names it. Only what costs a look at the file system is
 checked: the ingest files (``sources``/``references`` patterns each match a file, ``path`` is a file) and
-precomputed translations (``translate.path``, and ``translate.source`` for ``format: lines``). Models are
-not looked for here: finding one may mean a download.
+precomputed translations (``translate.path``, and ``translate.source`` for ``format: lines``), and the
+aligner's sentence encoder (``align.embedding_model``: an installed package or a folder). Translation
+models are not looked for here: finding one may mean a download.
 """
 
 from __future__ import annotations
@@ -45,9 +47,19 @@ def _translate(translate: Section) -> list[str]:
     return [problem for key, path in named for problem in _not_a_file(path, f"translate -> {key}")]
 
 
+def _align(align: Section) -> list[str]:
+    choice = getattr(align, "embedding_model", None)
+    if choice is None:
+        return []
+    from pipeline.align.embed import problem
+
+    reason = problem(choice)
+    return [f"align -> embedding_model: {reason}"] if reason else []
+
+
 def file_problems(config: Config) -> list[str]:
-    """Every file the config names that is not there, as ``key: what is wrong``."""
-    return [*_ingest(config.ingest), *_translate(config.translate)]
+    """Every file or installed model the config names that is not there, as ``key: what is wrong``."""
+    return [*_ingest(config.ingest), *_translate(config.translate), *_align(config.align)]
 
 
 def check_files(config: Config) -> None:
