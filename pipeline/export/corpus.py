@@ -25,8 +25,7 @@ from pipeline.errors import InputError
 from pipeline.export.base import Exporter, Sink
 from pipeline.export.digests import DigestSet
 from pipeline.export.filters import FILTERS, Candidate, PairFilter
-from pipeline.export.tsv import LINK_COLUMNS, format_number, link_rows, numbered_records
-from pipeline.records import AlignedDocument, ScoreResult
+from pipeline.export.tsv import LINK_COLUMNS, format_number, numbered_records
 
 LinkKey = tuple[str, int]
 
@@ -144,11 +143,6 @@ def read_link_rows(path: Path) -> Iterator[LinkRow]:
             raise InputError(f"{path}:{line}: {exc}") from None
 
 
-def rows_from_docs(docs: Sequence[AlignedDocument], scores: ScoreResult) -> list[LinkRow]:
-    """The links of a run, exactly as ``aligned.tsv`` holds them."""
-    return [LinkRow.from_fields(fields) for fields in link_rows(docs, scores)]
-
-
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A reviewer's judgement of one link: ``status`` is ``accept``, ``reject``, ``fix`` or empty."""
@@ -223,34 +217,6 @@ class OriginCounts:
             "kept_by_review": self.kept_by_review,
             "written": self.written,
         }
-
-
-def _summary(settings: ExportSection, counts: Mapping[str, OriginCounts]) -> dict[str, Any]:
-    """The ``export`` section of ``report.json``."""
-    return {
-        "pairs": settings.pairs,
-        "filters": settings.filters.model_dump(mode="json"),
-        "origins": {origin: c.as_dict() for origin, c in counts.items()},
-    }
-
-
-@dataclass
-class Selection:
-    """The pairs to write, counts per origin, and why each dropped link of an origin was dropped
-    (all in memory: the specification the streamed paths are tested against; a run and ``pipeline apply``
-    stream through a :class:`Selector`)."""
-
-    settings: ExportSection
-    pairs: list[Pair] = field(default_factory=list)
-    counts: dict[str, OriginCounts] = field(default_factory=dict)
-    dropped: dict[tuple[str, LinkKey], str] = field(default_factory=dict)
-
-    def of(self, origin: str) -> list[Pair]:
-        return [p for p in self.pairs if p.origin == origin]
-
-    def summary(self) -> dict[str, Any]:
-        """The ``export`` section of ``report.json``."""
-        return _summary(self.settings, self.counts)
 
 
 def _english(row: LinkRow, origin: str) -> str:
@@ -340,44 +306,18 @@ class Selector:
 
     def summary(self) -> dict[str, Any]:
         """The ``export`` section of ``report.json``."""
-        return _summary(self.settings, self.counts)
-
-
-def select_pairs(
-    rows: Iterable[LinkRow], settings: ExportSection, decisions: Mapping[LinkKey, Decision] | None = None
-) -> Selection:
-    """Apply review decisions and filters to every origin ``settings.pairs`` asks for."""
-    selector = Selector(settings, decisions)
-    selection = Selection(settings)
-    pairs: dict[str, list[Pair]] = {s.origin: [] for s in selector.origins}
-    for row in rows:
-        for origin, verdict in selector.judge(row).items():
-            if isinstance(verdict, Pair):
-                pairs[origin].append(verdict)
-            else:
-                selection.dropped[(origin, row.key)] = verdict
-    selection.pairs = [pair for own in pairs.values() for pair in own]
-    selection.counts = selector.counts
-    return selection
+        return {
+            "pairs": self.settings.pairs,
+            "filters": self.settings.filters.model_dump(mode="json"),
+            "origins": {origin: c.as_dict() for origin, c in self.counts.items()},
+        }
 
 
 class CorpusExporter(Exporter):
-    """An exporter of selected pairs. :meth:`open` gives a sink that receives the pairs origin after
-    origin; :meth:`write` writes a selection held in memory (the in-memory path the tests compare with)."""
+    """An exporter of selected pairs: :meth:`open` gives a sink that receives the pairs origin after origin."""
 
     judged = True
 
     @abstractmethod
     def open(self, run_dir: Path, settings: ExportSection | None = None) -> Sink:
         """Start this format's files; ``settings`` (pairs, filters) are the ones the files describe."""
-
-    def write(self, selection: Selection, run_dir: Path) -> list[Path]:
-        """Write this format's files for the selected pairs (atomically) and return their paths."""
-        sink = self.open(run_dir, selection.settings)
-        try:
-            for pair in selection.pairs:
-                sink.add_pair(pair)
-        except BaseException:
-            sink.discard()
-            raise
-        return sink.close()

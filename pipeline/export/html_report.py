@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import html
-import io
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.export import plots
 from pipeline.export.corpus import LinkRow
-from pipeline.export.report import DEFAULT_MAX_LINKS, SCATTER_POINTS
+from pipeline.export.report import SCATTER_POINTS
 from pipeline.io import spill_file
 
 #: How the report names each metric.
@@ -358,7 +357,7 @@ class ReportPage:
         _copy(self._documents, handle)
 
     def write(self, handle: Any, report: Mapping[str, Any]) -> None:
-        """The whole page for ``report`` (as :func:`pipeline.export.report.assemble` builds it)."""
+        """The whole page for ``report`` (as :class:`pipeline.export.report.ReportBuilder` builds it)."""
         self._count_chrf()
         counts = report["counts"]
         subtitle = (
@@ -393,22 +392,3 @@ class ReportPage:
 def _copy(spill: Any, handle: Any) -> None:
     spill.seek(0)
     shutil.copyfileobj(spill, handle)
-
-
-def feed_page(page: ReportPage, report: Mapping[str, Any], links: Sequence[LinkRow]) -> None:
-    """Give the page every document of ``report`` with its links (links held in memory)."""
-    by_doc: dict[str, list[LinkRow]] = {}
-    for lk in links:
-        by_doc.setdefault(lk.doc_id, []).append(lk)
-    for doc in report["documents"]:
-        page.add_document(doc["id"], doc.get("scores") or {}, by_doc.get(doc["id"], []))
-
-
-def render_html(report: Mapping[str, Any], links: Sequence[LinkRow], max_links: int = DEFAULT_MAX_LINKS) -> str:
-    """The whole page for a report and its links, held in memory."""
-    page = ReportPage(max_links)
-    feed_page(page, report, links)
-    out = io.StringIO()
-    page.write(out, report)
-    page.close()
-    return out.getvalue()

@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from pipeline.export.html_report import ReportPage
     from pipeline.runner import Backends
 
-#: ``export.report_max_links`` unless a config says otherwise.
-DEFAULT_MAX_LINKS: int = ExportSection.model_fields["report_max_links"].default
 #: Most links drawn in report.html's length scatter (a sample chosen by a hash of the link id beyond that):
 #: more points show nothing more, and make the page larger.
 SCATTER_POINTS = 20_000
@@ -89,9 +87,7 @@ class ReportBuilder:
     many links that page leaves out.
     """
 
-    def __init__(
-        self, max_links: int = DEFAULT_MAX_LINKS, page: ReportPage | None = None, review_max_links: int | None = None
-    ) -> None:
+    def __init__(self, max_links: int, page: ReportPage | None = None, review_max_links: int | None = None) -> None:
         self.max_links = max_links
         self.page = page
         self.review_max_links = review_max_links
@@ -213,20 +209,6 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
         file.discard()
         raise
     file.commit()
-
-
-def assemble(
-    facts: RunFacts, links: Sequence[LinkRow], scores: ScoreResult, max_links: int = DEFAULT_MAX_LINKS
-) -> dict[str, Any]:
-    """The report of links and scores held in memory: every score with its signature and interval, counts,
-    flagged links, one row per document of ``facts``."""
-    builder = ReportBuilder(max_links)
-    by_doc: dict[str, list[LinkRow]] = {}
-    for lk in links:
-        by_doc.setdefault(lk.doc_id, []).append(lk)
-    for row in facts.documents:
-        builder.add_document(row, by_doc.get(row["id"], []), scores.documents.get(row["id"], ()))
-    return builder.report(facts, scores)
 
 
 def _translation_notes(flags: Mapping[str, int]) -> list[str]:

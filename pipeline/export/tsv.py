@@ -26,7 +26,7 @@ from pipeline.config import ExportSection
 from pipeline.errors import InputError
 from pipeline.export.base import Exporter, Sink, Verdict
 from pipeline.io import AtomicFile
-from pipeline.records import AlignedDocument, ScoreResult
+from pipeline.records import AlignedDocument
 
 if TYPE_CHECKING:
     from pipeline.export.corpus import LinkRow
@@ -173,15 +173,6 @@ def document_fields(
         ]
         for link, c, b in zip(doc.links, chrf, bleu, strict=True)
     ]
-
-
-def link_rows(docs: Iterable[AlignedDocument], scores: ScoreResult) -> Iterable[list[str]]:
-    """The :data:`LINK_COLUMNS` fields of every link, as the TSV holds them (numbers rounded)."""
-    for doc in docs:
-        keys = [(doc.id, link.index) for link in doc.links]
-        yield from document_fields(
-            doc, [scores.link_chrf.get(k) for k in keys], [scores.link_bleu.get(k) for k in keys]
-        )
 
 
 class TsvSink(Sink):

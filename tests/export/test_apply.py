@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from oracle import page_data, render_page, select_pairs, write_selection
 
 from pipeline.errors import InputError
 from pipeline.export import apply as apply_module
 from pipeline.export.apply import apply_review, load_run
-from pipeline.export.corpus import NO_DECISION, CorpusExporter, Decision, read_link_rows, select_pairs
-from pipeline.export.review import page_data, render_page
+from pipeline.export.corpus import NO_DECISION, CorpusExporter, Decision, read_link_rows
 from pipeline.export.tsv import COLUMNS, format_tsv, read_tsv
 from pipeline.io import sha256_file
 from pipeline.registry import EXPORTERS
@@ -213,7 +213,7 @@ def test_apply_writes_what_the_whole_run_selected_in_memory_gives(
     for name in settings.formats:
         exporter = EXPORTERS.load(name)(settings)
         if isinstance(exporter, CorpusExporter):
-            for path in exporter.write(selection, tmp_path / "whole"):
+            for path in write_selection(exporter, selection, tmp_path / "whole"):
                 assert (run / path.name).read_bytes() == path.read_bytes(), path.name
     page = render_page(page_data(run.name, links, decisions, selection))
     assert (run / "review.html").read_text(encoding="utf-8") == page

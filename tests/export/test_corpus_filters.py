@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 from export_builders import link_row
+from oracle import select_pairs
 
 from pipeline.config import ExportFilters, ExportSection
-from pipeline.export.corpus import Decision, LinkRow, Selector, select_pairs
+from pipeline.export.corpus import Decision, LinkRow, Selector
 from pipeline.export.filters import FILTERS, length, script_ratio
 
 ROWS = [

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from export_builders import NASTY_ZH
+from oracle import page_data, render_page, select_pairs
 
 from pipeline.config import ExportFilters, ExportSection
 from pipeline.export.corpus import Decision, LinkRow
-from pipeline.export.review import page_data, render_page
 from pipeline.export.tsv import COLUMNS, read_tsv
 
 
@@ -49,8 +49,6 @@ def test_the_data_holds_every_link_as_the_tsv_does(sample_run: Callable[..., Pat
 def test_the_page_marks_links_the_filters_leave_out_and_carries_decisions(
     sample_run: Callable[..., Path],
 ) -> None:
-    from pipeline.export.corpus import select_pairs
-
     _, fields = read_tsv(sample_run() / "aligned.tsv")
     rows = [LinkRow.from_fields(f[:12]) for f in fields]
     settings = ExportSection(pairs="both", filters=ExportFilters(min_align_score=0.5))

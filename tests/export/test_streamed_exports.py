@@ -9,17 +9,29 @@ from pathlib import Path
 
 import pytest
 from export_builders import SAMPLE, aligned_document, link_row, no_scores
+from oracle import (
+    assemble,
+    export,
+    export_links,
+    links_of,
+    page_data,
+    render_html,
+    render_page,
+    rows_from_docs,
+    select_pairs,
+    write_review_page,
+    write_selection,
+)
 
 from pipeline.config import ExportFilters, ExportSection
 from pipeline.export import digests
-from pipeline.export.corpus import Decision, LinkRow, rows_from_docs, select_pairs
+from pipeline.export.corpus import Decision, LinkRow
 from pipeline.export.digests import DigestSet
-from pipeline.export.html_report import ScatterSample, render_html
+from pipeline.export.html_report import ScatterSample
 from pipeline.export.jsonl import JsonlExporter
 from pipeline.export.moses import MosesExporter
-from pipeline.export.report import RunFacts, assemble
-from pipeline.export.review import ReviewPage, page_data, render_page
-from pipeline.export.stream import export_links, links_of
+from pipeline.export.report import RunFacts
+from pipeline.export.review import ReviewPage
 from pipeline.export.tmx import TmxExporter
 
 
@@ -66,8 +78,9 @@ def test_streamed_corpus_files_equal_the_ones_written_from_a_selection(
 ) -> None:
     docs, scores = docs_and_scores()
     settings = ExportSection(pairs=pairs, filters=ExportFilters(drop_duplicates=True, min_align_score=0.3))
-    streamed = exporter(settings).export(docs, scores, tmp_path / "streamed")
-    whole = exporter(settings).write(select_pairs(rows_from_docs(docs, scores), settings), tmp_path / "whole")
+    streamed = export(exporter(settings), docs, scores, tmp_path / "streamed")
+    selection = select_pairs(rows_from_docs(docs, scores), settings)
+    whole = write_selection(exporter(settings), selection, tmp_path / "whole")
     for one, other in zip(streamed, whole, strict=True):
         text = [re.sub(r'creationdate="\w+"', "", p.read_text(encoding="utf-8")) for p in (one, other)]
         assert text[0] == text[1], one.name
@@ -76,7 +89,7 @@ def test_streamed_corpus_files_equal_the_ones_written_from_a_selection(
 
 def test_both_origins_go_to_one_file_origin_after_origin(tmp_path: Path) -> None:
     docs, scores = docs_and_scores()
-    [path] = JsonlExporter(ExportSection(pairs="both")).export(docs, scores, tmp_path)
+    [path] = export(JsonlExporter(ExportSection(pairs="both")), docs, scores, tmp_path)
     origins = [json.loads(line)["origin"] for line in path.read_text(encoding="utf-8").splitlines()]
     assert origins == sorted(origins, key=["reference", "mt"].index) and set(origins) == {"reference", "mt"}
 
@@ -89,7 +102,7 @@ def test_parquet_is_written_in_row_groups(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(parquet, "ROW_GROUP", 4)
     docs, scores = docs_and_scores()
     settings = ExportSection(pairs="both")
-    [path] = ParquetExporter(settings).export(docs, scores, tmp_path)
+    [path] = export(ParquetExporter(settings), docs, scores, tmp_path)
     selection = select_pairs(rows_from_docs(docs, scores), settings)
     assert pq.ParquetFile(path).num_row_groups == -(-len(selection.pairs) // 4)
     assert pq.read_table(path).to_pylist() == [p.record() for p in selection.pairs]
@@ -113,8 +126,6 @@ def test_the_streamed_review_page_is_the_page_of_its_data(tmp_path: Path) -> Non
     settings = ExportSection(pairs="both", filters=ExportFilters(min_align_score=0.5))
     decisions = {("a", 1): Decision("fix", en_fixed="Fixed.", note="<b>n</b>"), ("b", 0): Decision("reject")}
     selection = select_pairs(rows, settings, decisions)
-    from pipeline.export.review import write_review_page
-
     path = write_review_page(tmp_path / "review.html", "run<1>", rows, decisions, selection)
     assert path.read_text(encoding="utf-8") == render_page(page_data("run<1>", rows, decisions, selection))
 
