@@ -24,11 +24,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
 from pipeline.export import plots
 from pipeline.export.corpus import LinkRow
 from pipeline.export.report import SCATTER_POINTS
 from pipeline.io import spill_file
+from pipeline.version import __version__
 
 #: How the report names each metric.
 METRIC_LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER"}

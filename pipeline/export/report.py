@@ -35,7 +35,6 @@ from pipeline.translate.flags import CLAUSE_SPLIT, PASSTHROUGH, REPETITION, RETR
 
 if TYPE_CHECKING:
     from pipeline.export.html_report import ReportPage
-    from pipeline.runner import Backends
 
 #: Most links drawn in report.html's length scatter (a sample chosen by a hash of the link id beyond that):
 #: more points show nothing more, and make the page larger.
@@ -276,32 +275,15 @@ def document_facts(doc: Document, out: AlignedDocument) -> dict[str, Any]:
     }
 
 
-def backend_notes(backends: Backends) -> list[str]:
-    """Warnings the backends have for the report: the reader's, the tiny model's, the translator's."""
-    notes = list(backends.reader.warnings)
-    model = backends.translator.describe().get("model") or {}
-    if model.get("tiny_random_model"):
-        notes.append(
-            f"the translation model {model.get('requested')} is the tiny random-weight test model: "
-            "its translations are nonsense and so are the scores"
-        )
-    if not backends.translator.translates:
-        notes.append(
-            "no machine translation (translate: none): the bitext was aligned without one, and nothing is scored"
-        )
-    notes.extend(backends.translator.stats.notes)
-    return notes
-
-
 class RunReport:
     """A run's report, built while the export pass streams the run's documents past."""
 
-    def __init__(self, run_name: str, run_dir: Path, settings: ExportSection, backends: Backends) -> None:
+    def __init__(self, run_name: str, run_dir: Path, settings: ExportSection) -> None:
         from pipeline.export.html_report import ReportPage
 
         review = settings.review_max_links if "review" in settings.formats else None
         self.builder = ReportBuilder(settings.report_max_links, ReportPage(settings.report_max_links, run_dir), review)
-        self.run_name, self.run_dir, self.backends = run_name, run_dir, backends
+        self.run_name, self.run_dir = run_name, run_dir
         self.translations = TranslationCounts()
         self.document_warnings: list[str] = []
         self.skip_mismatched = settings.skip_mismatched_documents
@@ -330,20 +312,28 @@ class RunReport:
         self.builder.add_document(document_facts(doc, out), [*rows], scores)
 
     def finish(
-        self, scores: CorpusScores, export: dict[str, Any] | None, align_counts: Mapping[str, int] | None
+        self,
+        scores: CorpusScores,
+        *,
+        export: dict[str, Any] | None,
+        notes: Sequence[str],
+        signatures: Mapping[str, str],
+        alignment: dict[str, Any] | None,
     ) -> tuple[dict[str, Any], list[Path]]:
-        """The report (timings and speed are in manifest.json, not here: the report holds only what the inputs
-        and settings determine, so reruns give identical files) and the paths of its two files."""
+        """The report and the paths of its two files. ``export``: the filter counts (None without a corpus
+        format); ``notes``: the backends' warnings; ``signatures``: every backend's; ``alignment``: what the
+        aligner used and counted. Timings and speed are in manifest.json, not here: the report holds only
+        what the inputs and settings determine, so reruns give identical files."""
         translation = self.translations.as_dict()
-        warnings = backend_notes(self.backends) + _translation_notes(translation["flags"]) + self.document_warnings
+        warnings = [*notes, *_translation_notes(translation["flags"]), *self.document_warnings]
         facts = RunFacts(
             run=self.run_name,
             documents=[],
             warnings=warnings,
             translation=translation,
-            signatures=self.backends.signatures(),
+            signatures=dict(signatures),
             export=export,
-            alignment=self.backends.aligner.describe(align_counts),
+            alignment=alignment,
         )
         report = self.builder.report(facts, scores)
         return report, self.builder.write(self.run_dir, report)
