@@ -34,19 +34,12 @@ from typing import Any
 from pipeline import config as config_module
 from pipeline.config import Config
 from pipeline.errors import InputError
-from pipeline.export.corpus import (
-    NO_DECISION,
-    CorpusExporter,
-    Decision,
-    LinkKey,
-    LinkRow,
-    Selector,
-    read_link_rows,
-)
+from pipeline.export.corpus import CorpusExporter, Selector
 from pipeline.export.review import FILENAME as REVIEW_PAGE
 from pipeline.export.review import ReviewPage, outside_of
+from pipeline.export.rows import LINK_COLUMNS, NO_DECISION, Decision, LinkKey, LinkRow
 from pipeline.export.stream import ExportPass
-from pipeline.export.tsv import COLUMNS, LINK_COLUMNS, STATUSES, escape, numbered_records, tsv_writer
+from pipeline.export.tsv import COLUMNS, STATUSES, escape, numbered_records, read_link_rows, tsv_writer
 from pipeline.io import AtomicFile, atomic_write_json, sha256_file
 from pipeline.manifest import file_record, now
 from pipeline.registry import EXPORTERS

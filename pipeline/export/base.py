@@ -11,12 +11,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import Union
 
 from pipeline.config import ExportSection
-
-if TYPE_CHECKING:
-    from pipeline.export.corpus import LinkRow, Pair
+from pipeline.export.rows import LinkRow, Pair
 
 #: What the corpus filters decided about one link, for each origin: the pair written, or why not.
 Verdict = Mapping[str, Union["Pair", str]]

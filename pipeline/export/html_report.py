@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.export import plots
-from pipeline.export.corpus import LinkRow
 from pipeline.export.report import SCATTER_POINTS
+from pipeline.export.rows import LinkRow
 from pipeline.io import spill_file
 from pipeline.version import __version__
 

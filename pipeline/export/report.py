@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.config import ExportSection
 from pipeline.errors import ConfigError, InputError
-from pipeline.export.corpus import LinkRow, read_link_rows
 from pipeline.export.digests import DigestSet
+from pipeline.export.rows import LinkRow
+from pipeline.export.tsv import read_link_rows
 from pipeline.io import AtomicFile
 from pipeline.records import AlignedDocument, CorpusScores, Document, MetricScore, ScoreResult
 from pipeline.score.base import DocumentLinks, Scorer

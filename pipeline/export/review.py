@@ -29,7 +29,7 @@ from typing import Any
 
 from pipeline.config import ExportSection
 from pipeline.export.base import Exporter, Sink, Verdict
-from pipeline.export.corpus import NO_DECISION, Decision, LinkRow
+from pipeline.export.rows import NO_DECISION, Decision, LinkRow
 from pipeline.export.tsv import COLUMNS
 from pipeline.io import AtomicFile, spill_file
 

@@ -14,17 +14,25 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pipeline.config import ExportSection
 from pipeline.export.base import Exporter, Sink, Verdict
-from pipeline.export.corpus import ORIGINS, CorpusExporter, LinkRow, Pair, Selector
+from pipeline.export.corpus import ORIGINS, CorpusExporter, Selector
+from pipeline.export.rows import LinkRow, Pair
 from pipeline.export.tsv import document_fields
 from pipeline.io import spill_file
-from pipeline.records import AlignedDocument, Document, DocumentScores
+from pipeline.records import AlignedDocument, Document, DocumentScores, MetricScore
 
-if TYPE_CHECKING:
-    from pipeline.export.report import RunReport
+
+class DocumentSink(Protocol):
+    """What sees every document of a run beside the formats (the run report)."""
+
+    def add(self, doc: Document, out: AlignedDocument, rows: Sequence[LinkRow], scores: Sequence[MetricScore]) -> None:
+        """One document as read, aligned, its links' rows and its scores."""
+
+    def discard(self) -> None:
+        """Drop what was written (the run failed)."""
 
 
 def document_rows(doc: AlignedDocument, chrf: Sequence[float | None], bleu: Sequence[float | None]) -> list[LinkRow]:
@@ -130,7 +138,7 @@ def export_run(
     exporters: Sequence[Exporter],
     settings: ExportSection,
     run_dir: Path,
-    report: RunReport,
+    report: DocumentSink,
 ) -> ExportResult:
     """A run's formats, written while its documents stream past, each also given to the ``report``."""
     run = ExportPass(exporters, settings, run_dir)

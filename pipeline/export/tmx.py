@@ -23,7 +23,8 @@ from pathlib import Path
 from pipeline.config import ExportSection
 from pipeline.errors import ConfigError
 from pipeline.export.base import Sink
-from pipeline.export.corpus import CorpusExporter, Pair
+from pipeline.export.corpus import CorpusExporter
+from pipeline.export.rows import Pair
 from pipeline.io import AtomicFile
 from pipeline.version import __version__
 

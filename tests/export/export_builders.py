@@ -9,7 +9,7 @@ from typing import Any
 import oracle
 
 from pipeline import config as config_module
-from pipeline.export.corpus import LinkRow
+from pipeline.export.rows import LinkRow
 from pipeline.io import atomic_write_json
 from pipeline.manifest import file_record
 from pipeline.records import AlignedDocument, Link, ScoreResult, Sentence, Translation

@@ -16,8 +16,9 @@ from oracle import page_data, render_page, select_pairs, write_selection
 from pipeline.errors import InputError
 from pipeline.export import apply as apply_module
 from pipeline.export.apply import apply_review, load_run
-from pipeline.export.corpus import NO_DECISION, CorpusExporter, Decision, read_link_rows
-from pipeline.export.tsv import COLUMNS, format_tsv, read_tsv
+from pipeline.export.corpus import CorpusExporter
+from pipeline.export.rows import NO_DECISION, Decision
+from pipeline.export.tsv import COLUMNS, format_tsv, read_link_rows, read_tsv
 from pipeline.io import sha256_file
 from pipeline.registry import EXPORTERS
 

@@ -17,9 +17,9 @@ from oracle import Selection, rows_from_docs, select_pairs, write_selection
 from pipeline.config import ExportSection
 from pipeline.errors import ConfigError
 from pipeline.export import tmx
-from pipeline.export.corpus import Decision
 from pipeline.export.jsonl import JsonlExporter
 from pipeline.export.moses import MosesExporter
+from pipeline.export.rows import Decision
 from pipeline.export.tmx import TmxExporter
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -11,7 +11,7 @@ from export_builders import NASTY_ZH
 from oracle import page_data, render_page, select_pairs
 
 from pipeline.config import ExportFilters, ExportSection
-from pipeline.export.corpus import Decision, LinkRow
+from pipeline.export.rows import Decision, LinkRow
 from pipeline.export.tsv import COLUMNS, read_tsv
 
 

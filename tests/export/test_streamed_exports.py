@@ -25,13 +25,13 @@ from oracle import (
 
 from pipeline.config import ExportFilters, ExportSection
 from pipeline.export import digests
-from pipeline.export.corpus import Decision, LinkRow
 from pipeline.export.digests import DigestSet
 from pipeline.export.html_report import ScatterSample
 from pipeline.export.jsonl import JsonlExporter
 from pipeline.export.moses import MosesExporter
 from pipeline.export.report import RunFacts
 from pipeline.export.review import ReviewPage
+from pipeline.export.rows import Decision, LinkRow
 from pipeline.export.tmx import TmxExporter
 
 
