@@ -277,7 +277,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipeline.export.report import regenerate
+    from pipeline.report.regenerate import regenerate
 
     for path in regenerate(args.run_dir):
         print(f"wrote {path}")

@@ -33,10 +33,10 @@ from typing import Any
 from pipeline import manifest
 from pipeline.backends import Backends, build_backends, ready
 from pipeline.config import Config
-from pipeline.export.report import RunReport
 from pipeline.export.stream import export_run
 from pipeline.io import atomic_write_json, sha256_file
 from pipeline.records import AlignedDocument, CorpusScores, Document, DocumentScores
+from pipeline.report.run import RunReport
 from pipeline.score.base import DocumentLinks, Scorer, document_links
 from pipeline.stages import (
     ALIGN_COUNTS,

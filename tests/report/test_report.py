@@ -11,9 +11,9 @@ from oracle import assemble, export, render_html, rows_from_docs
 
 from pipeline.config import SacrebleuSettings
 from pipeline.errors import InputError
-from pipeline.export.report import RunFacts
 from pipeline.export.tsv import TsvExporter, read_link_rows
 from pipeline.records import AlignedDocument, Link, Sentence, Translation
+from pipeline.report.builder import RunFacts
 from pipeline.score.sacrebleu_scorer import SacrebleuScorer
 
 HOSTILE = '<script>alert("zh")</script>'
