@@ -22,14 +22,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "export"))
+sys.path.insert(0, str(ROOT / "tests" / "review"))
 
 import review_browser  # noqa: E402
 
 from pipeline.config import ExportSection  # noqa: E402
 from pipeline.export.corpus import Selector  # noqa: E402
-from pipeline.export.review import ReviewPage, outside_of  # noqa: E402
 from pipeline.export.rows import NO_DECISION, LinkRow  # noqa: E402
+from pipeline.review.page import ReviewPage, outside_of  # noqa: E402
 
 ZH = "中华人民共和国国务院新闻办公室今天发表白皮书，介绍抗击疫情的中国行动和国际合作。"
 EN = "The State Council Information Office published a white paper today on China's actions and international aid."

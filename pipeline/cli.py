@@ -217,7 +217,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from pipeline.export.apply import apply_review
+    from pipeline.review.apply import apply_review
 
     result = apply_review(args.reviewed, args.run_dir, command=["pipeline", *sys.argv[1:]])
     print("\n".join(result.lines()))

@@ -1,7 +1,7 @@
 """Copies of the project for runs in other folders, as a user's checkout would hold it.
 
 A module of its own rather than part of ``conftest.py``: a test module that imports ``conftest`` gets
-whichever conftest pytest loaded last (``tests/export/conftest.py``, say), not the one beside it.
+whichever conftest pytest loaded last (``tests/review/conftest.py``, say), not the one beside it.
 """
 
 from __future__ import annotations

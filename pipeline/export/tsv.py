@@ -9,7 +9,7 @@ quote is enclosed in double quotes, with inner quotes doubled, so that pandas
 
 The last four columns are for a reviewer: ``status`` (``accept``, ``reject``, ``fix`` or empty),
 ``zh_fixed`` / ``en_fixed`` (corrected text) and a free ``note``; the run writes them empty, the
-review page fills them in, and ``pipeline apply`` reads them back (:mod:`pipeline.export.apply`).
+review page fills them in, and ``pipeline apply`` reads them back (:mod:`pipeline.review.apply`).
 A link is identified by ``doc_id`` and ``link_id`` (its 0-based index within the document).
 """
 

@@ -19,13 +19,13 @@ from typing import Any
 from pipeline.config import ExportSection
 from pipeline.export.base import Exporter
 from pipeline.export.corpus import CorpusExporter, OriginCounts, Selector
-from pipeline.export.review import ReviewPage, template
 from pipeline.export.rows import NO_DECISION, Decision, LinkKey, LinkRow, Pair
 from pipeline.export.stream import ExportPass, ExportResult, document_rows
 from pipeline.export.tsv import COLUMNS
 from pipeline.records import AlignedDocument, ScoreResult
 from pipeline.report.builder import ReportBuilder, RunFacts
 from pipeline.report.page import ReportPage
+from pipeline.review.page import ReviewPage, template
 
 #: ``export.report_max_links`` unless a config says otherwise.
 DEFAULT_MAX_LINKS = ExportSection().report_max_links

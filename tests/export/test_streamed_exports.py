@@ -1,5 +1,4 @@
-"""Formats written while the links stream past are the formats written from a whole run in memory; the
-review page holds at most its limit and says what it left out."""
+"""Formats written while the links stream past are the formats written from a whole run in memory."""
 
 from __future__ import annotations
 
@@ -8,38 +7,20 @@ import re
 from pathlib import Path
 
 import pytest
-from export_builders import SAMPLE, aligned_document, link_row, no_scores
-from oracle import (
-    export,
-    export_links,
-    links_of,
-    page_data,
-    render_page,
-    rows_from_docs,
-    select_pairs,
-    write_review_page,
-    write_selection,
-)
+from export_builders import SAMPLE, aligned_document, no_scores
+from oracle import export, export_links, links_of, rows_from_docs, select_pairs, write_selection
 
 from pipeline.config import ExportFilters, ExportSection
 from pipeline.export import digests
 from pipeline.export.digests import DigestSet
 from pipeline.export.jsonl import JsonlExporter
 from pipeline.export.moses import MosesExporter
-from pipeline.export.review import ReviewPage
-from pipeline.export.rows import Decision
 from pipeline.export.tmx import TmxExporter
 
 
 def docs_and_scores() -> tuple[list, object]:
     docs = [aligned_document("a", SAMPLE), aligned_document("b", SAMPLE[:2]), aligned_document("c", SAMPLE[::-1])]
     return docs, no_scores(docs)
-
-
-def embedded(page: str) -> dict:
-    block = re.search(r'<script type="application/json" id="review-data">(.*?)</script>', page, re.S)
-    assert block is not None
-    return json.loads(block.group(1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,38 +91,3 @@ def test_the_export_section_of_the_report_counts_what_the_filters_did(tmp_path: 
     result = export_links([MosesExporter(settings)], links_of(docs, scores), settings, tmp_path)
     assert result.summary == select_pairs(rows_from_docs(docs, scores), settings).summary()
     assert export_links([], links_of(docs, scores), settings, tmp_path).summary is None
-
-
-# ---------------------------------------------------------------------------------------------
-# review page
-
-
-def test_the_streamed_review_page_is_the_page_of_its_data(tmp_path: Path) -> None:
-    docs, scores = docs_and_scores()
-    rows = rows_from_docs(docs, scores)
-    settings = ExportSection(pairs="both", filters=ExportFilters(min_align_score=0.5))
-    decisions = {("a", 1): Decision("fix", en_fixed="Fixed.", note="<b>n</b>"), ("b", 0): Decision("reject")}
-    selection = select_pairs(rows, settings, decisions)
-    path = write_review_page(tmp_path / "review.html", "run<1>", rows, decisions, selection)
-    assert path.read_text(encoding="utf-8") == render_page(page_data("run<1>", rows, decisions, selection))
-
-
-def test_a_review_page_holds_at_most_its_limit_and_says_what_it_left_out(tmp_path: Path) -> None:
-    rows = [link_row("a", i) for i in range(3)] + [link_row("b", i, link_type="1-2") for i in range(2)]
-    page = ReviewPage(tmp_path / "review.html", "big", limit=3)
-    for row in rows:
-        page.add(row, Decision(), "")
-    text = page.close().read_text(encoding="utf-8")
-    data = embedded(text)
-    assert [r[:2] for r in data["rows"]] == [["a", "0"], ["a", "1"], ["a", "2"]]
-    assert data["documents"] == ["a"] and data["link_types"] == ["1-1"]
-    assert data["left_out"] == {"links": 2, "limit": 3, "every_link": "aligned.tsv"}
-    assert "holds the first 3 links of the run; 2 more are not on it" in text
-    assert "export.review_max_links" in text and "aligned.tsv" in text
-
-
-def test_a_review_page_within_its_limit_says_nothing_about_limits(tmp_path: Path) -> None:
-    page = ReviewPage(tmp_path / "review.html", "small", limit=5)
-    page.add(link_row(), Decision(), "")
-    text = page.close().read_text(encoding="utf-8")
-    assert "left_out" not in embedded(text) and 'id="left-out"' not in text

@@ -8,8 +8,8 @@ ready for ``pipeline apply``. The template is ``review_page.html`` beside this m
 Safety and size: the links travel as JSON inside a ``<script type="application/json">`` block with
 ``<``, ``>`` and ``&`` written as ``\\u003c`` etc., so no document text can close the block, and the
 script puts text on the page only through ``textContent``: a ``<script>`` in a document shows as
-text. A Content-Security-Policy forbids every fetch. Only one page of links (100 by default) is in
-the document at a time, so 20,000 links stay responsive (docs/benchmarks.md, "Review page").
+text. A Content-Security-Policy forbids every fetch. Only one page of links is in the document at a
+time, so a page of many links stays responsive (timings: docs/benchmarks.md, "Review page").
 
 Size: the page holds at most ``export.review_max_links`` links, the first ones of the run; when a
 run has more, the page says so at the top (and its data says how many were left out): every link is
@@ -39,7 +39,7 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 def template() -> str:
     """The page, ``__TITLE__`` and ``__DATA__`` still to fill in."""
-    return resources.files("pipeline.export").joinpath("review_page.html").read_text(encoding="utf-8")
+    return resources.files("pipeline.review").joinpath("review_page.html").read_text(encoding="utf-8")
 
 
 def _json(value: Any) -> str:
