@@ -140,11 +140,7 @@ def _run(
             backends.scorer, results, store, len(documents), backends.translator.translates
         )
     run_name = config.run_name(config_path)
-    environment = [e.environment() for e in backends.exporters.values() if e.environment()]  # SOURCE_DATE_EPOCH
-    export_key = stage_key(
-        "export", score_key, __version__, run_name, config.export.model_dump(mode="json"), backends.reader.warnings
-    )
-    export_key = stage_key(export_key, *environment) if environment else export_key
+    export_key = _export_key(config, run_name, score_key, backends)
     align_counts = _sum_counts(r.align_counts for r in results)
     with timings.stage("export"):
         scored = _scored_documents(store, shards, results, score_keys)
@@ -167,6 +163,16 @@ def _run(
     atomic_write_json(run_dir / "manifest.json", record)
     _prune(store, shards, results, score_keys, score_key, export_key)
     return RunResult(run_dir, aligned, scores, report, [*files, run_dir / "manifest.json"], reused)
+
+
+def _export_key(config: Config, run_name: str, score_key: str, backends: Backends) -> str:
+    """The export's stage key: the scores, the package version, the run's name, the export settings, the
+    reader's warnings (they reach the report) and what else changes a format's files (``SOURCE_DATE_EPOCH``)."""
+    environment = [e.environment() for e in backends.exporters.values() if e.environment()]
+    key = stage_key(
+        "export", score_key, __version__, run_name, config.export.model_dump(mode="json"), backends.reader.warnings
+    )
+    return stage_key(key, *environment) if environment else key
 
 
 def _score(
