@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from pipeline.backends import build_shard_stages  # noqa: E402
 from pipeline.config import Config, validate  # noqa: E402
-from pipeline.executors.base import Executor, build_shard_stages  # noqa: E402
+from pipeline.executors.base import Executor  # noqa: E402
 from pipeline.registry import EXECUTORS, READERS  # noqa: E402
 from pipeline.stages import ShardStages, write_shards  # noqa: E402
 from pipeline.store import StageStore  # noqa: E402

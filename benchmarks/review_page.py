@@ -22,13 +22,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "export"))
+sys.path.insert(0, str(ROOT / "tests" / "review"))
 
 import review_browser  # noqa: E402
 
 from pipeline.config import ExportSection  # noqa: E402
-from pipeline.export.corpus import LinkRow, select_pairs  # noqa: E402
-from pipeline.export.review import write_review_page  # noqa: E402
+from pipeline.export.corpus import Selector  # noqa: E402
+from pipeline.export.rows import NO_DECISION, LinkRow  # noqa: E402
+from pipeline.review.page import ReviewPage, outside_of  # noqa: E402
 
 ZH = "中华人民共和国国务院新闻办公室今天发表白皮书，介绍抗击疫情的中国行动和国际合作。"
 EN = "The State Council Information Office published a white paper today on China's actions and international aid."
@@ -59,6 +60,14 @@ def rows(count: int) -> list[LinkRow]:
         fields += [f"{(i * 37 % 100) / 100:.4f}", f"{i * 7 % 100:.2f}", f"{i * 3 % 60:.2f}", ""]
         out.append(LinkRow.from_fields(fields))
     return out
+
+
+def write_page(path: Path, links: list[LinkRow]) -> Path:
+    """The page as a run writes it: each link judged by the corpus filters, then added."""
+    selector, page = Selector(ExportSection()), ReviewPage(path, "bench")
+    for link in links:
+        page.add(link, NO_DECISION, outside_of(selector.judge(link)))
+    return page.close()
 
 
 def measure(driver: object, page: Path) -> dict[str, float]:
@@ -92,8 +101,7 @@ def main() -> int:
         for count in args.links:
             links = rows(count)
             started = time.perf_counter()
-            selection = select_pairs(links, ExportSection())
-            page = write_review_page(folder / f"r{count}.html", "bench", links, {}, selection)
+            page = write_page(folder / f"r{count}.html", links)
             written = time.perf_counter() - started
             sizes[count] = page.stat().st_size / 1e6
             driver = review_browser.start(folder / f"profile{count}", folder)

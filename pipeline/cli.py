@@ -236,7 +236,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from pipeline.export.apply import apply_review
+    from pipeline.review.apply import apply_review
 
     result = apply_review(args.reviewed, args.run_dir, command=["pipeline", *sys.argv[1:]])
     print("\n".join(result.lines()))
@@ -301,7 +301,7 @@ def _shows_progress(args: argparse.Namespace) -> bool:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipeline.export.report import regenerate
+    from pipeline.report.regenerate import regenerate
 
     for path in regenerate(args.run_dir):
         print(f"wrote {path}")

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.config import Config
 from pipeline.io import sha256_file
-
-if TYPE_CHECKING:
-    from pipeline.runner import Backends
 
 PACKAGES = (
     "pipeline",
@@ -61,11 +58,16 @@ def file_record(path: Path) -> dict[str, Any]:
 def build(
     config: Config,
     config_path: Path | None,
-    backends: Backends,
     outputs: Sequence[Path],
     started: str,
     command: Sequence[str],
+    *,
+    model: Mapping[str, Any],
+    signatures: Mapping[str, str],
+    inputs: Sequence[Path],
 ) -> dict[str, Any]:
+    """The manifest of a run: ``model`` is the translator's description, ``signatures`` every backend's,
+    ``inputs`` the files the reader read."""
     return {
         "started": started,
         "finished": now(),
@@ -74,9 +76,9 @@ def build(
         "config": config.model_dump(mode="json"),
         "versions": versions(),
         "platform": platform.platform(),
-        "model": backends.translator.describe(),
-        "signatures": backends.signatures(),
-        "inputs": [file_record(p) for p in backends.reader.input_files()],
+        "model": dict(model),
+        "signatures": dict(signatures),
+        "inputs": [file_record(p) for p in inputs],
         "outputs": [file_record(p) for p in outputs],
     }
 

@@ -96,7 +96,7 @@ EXPORTERS = Registry(
         "jsonl": "pipeline.export.jsonl:JsonlExporter",
         "parquet": "pipeline.export.parquet:ParquetExporter",
         "tmx": "pipeline.export.tmx:TmxExporter",
-        "review": "pipeline.export.review:ReviewPageExporter",
+        "review": "pipeline.review.page:ReviewPageExporter",
     },
 )
 

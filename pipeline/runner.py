@@ -30,32 +30,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, manifest
-from pipeline.align.base import Aligner
+from pipeline import manifest
+from pipeline.backends import Backends, build_backends, ready
 from pipeline.config import Config
-from pipeline.executors.base import Executor
-from pipeline.export.base import Exporter
-from pipeline.export.report import RunReport
 from pipeline.export.stream import export_run
-from pipeline.ingest.base import Reader
 from pipeline.io import atomic_write_json, sha256_file
 from pipeline.records import AlignedDocument, CorpusScores, Document, DocumentScores
-from pipeline.registry import ALIGNERS, EXECUTORS, EXPORTERS, READERS, SCORERS, SEGMENTERS, TRANSLATORS
+from pipeline.report.run import RunReport
 from pipeline.score.base import DocumentLinks, Scorer, document_links
-from pipeline.segment.base import Segmenter
 from pipeline.stages import (
     ALIGN_COUNTS,
     Shard,
     ShardResult,
-    ShardStages,
     StoredDocuments,
     aligned_documents,
-    connect,
     ingested_documents,
     write_shards,
 )
 from pipeline.store import StageStore, stage_key
-from pipeline.translate.base import Translator
+from pipeline.version import __version__
 
 log = logging.getLogger("pipeline")
 
@@ -65,47 +58,6 @@ TRANSLATION_CACHE = "translations.sqlite"
 STAGES = "stages"
 #: Each shard's scores (sentence scores, document scores, metric statistics), beside its alignment.
 SHARD_SCORES = "shard-scores"
-
-
-@dataclass
-class Backends:
-    """The chosen implementation of every stage, built from the config."""
-
-    reader: Reader
-    zh: Segmenter
-    en: Segmenter
-    translator: Translator
-    aligner: Aligner
-    scorer: Scorer
-    exporters: dict[str, Exporter]
-    executor: Executor
-
-    def signatures(self) -> dict[str, str]:
-        return {
-            "ingest": self.reader.signature(),
-            "segment.zh": self.zh.signature(),
-            "segment.en": self.en.signature(),
-            "translate": self.translator.signature(),
-            "align": self.aligner.signature(),
-            "score": self.scorer.signature(),
-        }
-
-    def shard_stages(self) -> ShardStages:
-        return ShardStages(self.zh, self.en, self.translator, self.aligner)
-
-
-def build_backends(config: Config) -> Backends:
-    """Import and construct the backend each section names (heavy libraries load only here)."""
-    return Backends(
-        reader=READERS.load(config.ingest.name)(config.ingest),
-        zh=SEGMENTERS.load(config.segment.zh.name)(config.segment.zh),
-        en=SEGMENTERS.load(config.segment.en.name)(config.segment.en),
-        translator=TRANSLATORS.load(config.translate.name)(config.translate),
-        aligner=ALIGNERS.load(config.align.name)(config.align),
-        scorer=SCORERS.load(config.score.name)(config.score),
-        exporters={name: EXPORTERS.load(name)(config.export) for name in config.export.formats},
-        executor=EXECUTORS.load(config.executor.name)(config.executor, config),
-    )
 
 
 @dataclass
@@ -152,8 +104,7 @@ def run(
     timings = Timings()
     with timings.stage("prepare"):
         backends = build_backends(config)
-        backends.translator.load()
-        connect(backends.translator, backends.aligner)
+        ready(backends.shard_stages())
     run_dir = run_dir_for(config, config_path, output)
     run_dir.mkdir(parents=True, exist_ok=True)
     backends.translator.open_cache(run_dir / "cache" / TRANSLATION_CACHE)
@@ -189,11 +140,7 @@ def _run(
             backends.scorer, results, store, len(documents), backends.translator.translates
         )
     run_name = config.run_name(config_path)
-    environment = [e.environment() for e in backends.exporters.values() if e.environment()]  # SOURCE_DATE_EPOCH
-    export_key = stage_key(
-        "export", score_key, __version__, run_name, config.export.model_dump(mode="json"), backends.reader.warnings
-    )
-    export_key = stage_key(export_key, *environment) if environment else export_key
+    export_key = _export_key(config, run_name, score_key, backends)
     align_counts = _sum_counts(r.align_counts for r in results)
     with timings.stage("export"):
         scored = _scored_documents(store, shards, results, score_keys)
@@ -201,12 +148,31 @@ def _run(
             run_name, config, scored, scores, backends, run_dir, store, export_key, align_counts
         )
     reused = _reused(shards, results, score_reused, export_reused)
-    record = manifest.build(config, config_path, backends, files, started, command)
+    record = manifest.build(
+        config,
+        config_path,
+        files,
+        started,
+        command,
+        model=backends.translator.describe(),
+        signatures=backends.signatures(),
+        inputs=backends.reader.input_files(),
+    )
     record["alignment"] = manifest.alignment(report)
     record["run"] = _run_record(shards, results, score_key, export_key, reused, timings, backends)
     atomic_write_json(run_dir / "manifest.json", record)
     _prune(store, shards, results, score_keys, score_key, export_key)
     return RunResult(run_dir, aligned, scores, report, [*files, run_dir / "manifest.json"], reused)
+
+
+def _export_key(config: Config, run_name: str, score_key: str, backends: Backends) -> str:
+    """The export's stage key: the scores, the package version, the run's name, the export settings, the
+    reader's warnings (they reach the report) and what else changes a format's files (``SOURCE_DATE_EPOCH``)."""
+    environment = [e.environment() for e in backends.exporters.values() if e.environment()]
+    key = stage_key(
+        "export", score_key, __version__, run_name, config.export.model_dump(mode="json"), backends.reader.warnings
+    )
+    return stage_key(key, *environment) if environment else key
 
 
 def _score(
@@ -265,9 +231,15 @@ def _export(
     if done is not None:
         files, report = done
         return files, report, True
-    run_report = RunReport(run_name, run_dir, config.export, backends)
+    run_report = RunReport(run_name, run_dir, config.export)
     exported = export_run(documents, list(backends.exporters.values()), config.export, run_dir, run_report)
-    report, report_files = run_report.finish(scores, exported.summary, align_counts)
+    report, report_files = run_report.finish(
+        scores,
+        export=exported.summary,
+        notes=backends.notes(),
+        signatures=backends.signatures(),
+        alignment=backends.aligner.describe(align_counts),
+    )
     files = [*exported.files, *report_files]
     record = {"files": {p.name: sha256_file(p) for p in files}}
     atomic_write_json(marker, record)

@@ -74,13 +74,6 @@ class ShardStages:
         return keys
 
 
-def connect(translator: Translator, aligner: Aligner) -> None:
-    """Each may use the other: an aligner asks the model again around uncertain links, and a file of
-    paragraph translations is split into sentences by a sibling of the run's aligner."""
-    aligner.attach_translator(translator)
-    translator.attach_aligner(aligner)
-
-
 def _characters(doc: Document) -> int:
     return sum(len(p.text) for p in doc.source) + sum(len(p.text) for p in doc.reference or ())
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
-import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from projects import copy_project
 
 # Set before transformers / huggingface_hub are imported by any test module.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent.parent
+# The export builders and the in-memory oracle (tests/export/) serve the report and review tests too.
+sys.path.append(str(ROOT / "tests" / "export"))
 
 
 @pytest.fixture(scope="session")
@@ -42,16 +45,7 @@ def lexicon_store() -> Path:
     return ROOT / "models" / "lexicon"
 
 
-def share_lexicon(project: Path, store: Path) -> None:
-    """Let a copy of the project use the dictionary already built, instead of building its own."""
-    (project / "models").mkdir(exist_ok=True)
-    (project / "models" / "lexicon").symlink_to(store, target_is_directory=True)
-
-
 @pytest.fixture
 def project_copy(tmp_path: Path, lexicon_store: Path) -> Path:
     """A working directory holding the project's configs and examples, as a user's checkout would."""
-    shutil.copytree(ROOT / "configs", tmp_path / "configs")
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    share_lexicon(tmp_path, lexicon_store)
-    return tmp_path
+    return copy_project(tmp_path, lexicon_store)

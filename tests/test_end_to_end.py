@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from projects import copy_project
 
 from pipeline.align.evaluate import read_links
 from pipeline.export.tsv import COLUMNS, read_tsv
@@ -26,13 +26,9 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory, root: Path, lexicon_store: Path) -> Path:
+def demo_run(tmp_path_factory: pytest.TempPathFactory, lexicon_store: Path) -> Path:
     """`pipeline run configs/offline-demo.yaml` in a copy of the project: builds the tiny model on first use."""
-    cwd = tmp_path_factory.mktemp("project")
-    shutil.copytree(root / "configs", cwd / "configs")
-    shutil.copytree(root / "examples", cwd / "examples")
-    (cwd / "models").mkdir()
-    (cwd / "models" / "lexicon").symlink_to(lexicon_store, target_is_directory=True)  # built once per session
+    cwd = copy_project(tmp_path_factory.mktemp("project"), lexicon_store)
     out = cli("run", "configs/offline-demo.yaml", cwd=cwd)
     assert out.returncode == 0, out.stderr
     assert "BLEU|nrefs:1" in out.stdout and "chrF2|nrefs:1" in out.stdout

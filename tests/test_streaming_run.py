@@ -17,10 +17,11 @@ import pytest
 
 from pipeline import runner
 from pipeline.config import Config, validate
-from pipeline.export.apply import apply_review
-from pipeline.export.report import RunReport, regenerate
 from pipeline.export.tsv import COLUMNS, format_tsv
 from pipeline.records import AlignedDocument, DocumentScores
+from pipeline.report.regenerate import regenerate
+from pipeline.report.run import RunReport
+from pipeline.review.apply import apply_review
 from pipeline.score.sacrebleu_scorer import SacrebleuTotals
 
 LINES = [

@@ -5,9 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from pipeline.config import Config
-from pipeline.registry import ALIGNERS, SEGMENTERS, TRANSLATORS
-from pipeline.stages import Shard, ShardResult, ShardStages, connect
+from pipeline.stages import Shard, ShardResult, ShardStages
 from pipeline.store import StageStore
 
 
@@ -28,17 +26,3 @@ class Executor(ABC):
 
     def close(self) -> None:
         """Release workers."""
-
-
-def build_shard_stages(config: Config) -> ShardStages:
-    """The per-shard backends a config names, the translation model loaded (what a worker holds)."""
-    translator = TRANSLATORS.load(config.translate.name)(config.translate)
-    translator.load()
-    aligner = ALIGNERS.load(config.align.name)(config.align)
-    connect(translator, aligner)
-    return ShardStages(
-        zh=SEGMENTERS.load(config.segment.zh.name)(config.segment.zh),
-        en=SEGMENTERS.load(config.segment.en.name)(config.segment.en),
-        translator=translator,
-        aligner=aligner,
-    )

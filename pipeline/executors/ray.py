@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import errors
+from pipeline.backends import build_shard_stages
 from pipeline.config import Config, RaySettings, validate
 from pipeline.errors import ConfigError, PipelineError, StageError
-from pipeline.executors.base import Executor, build_shard_stages
+from pipeline.executors.base import Executor
 from pipeline.stages import Shard, ShardResult, ShardStages, process_shard
 from pipeline.store import StageStore
 from pipeline.translate.base import TranslationStats

@@ -9,15 +9,12 @@ when it is closed. Nothing of the run is held by a sink beyond what its own form
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import Union
 
 from pipeline.config import ExportSection
-from pipeline.records import AlignedDocument, ScoreResult
-
-if TYPE_CHECKING:
-    from pipeline.export.corpus import LinkRow, Pair
+from pipeline.export.rows import LinkRow, Pair
 
 #: What the corpus filters decided about one link, for each origin: the pair written, or why not.
 Verdict = Mapping[str, Union["Pair", str]]
@@ -57,9 +54,3 @@ class Exporter(ABC):
         """What besides the run and its settings changes this format's files (part of the export's stage
         key, so that a change writes them again); empty for most formats."""
         return ""
-
-    def export(self, docs: Sequence[AlignedDocument], scores: ScoreResult, run_dir: Path) -> list[Path]:
-        """Write this format for documents and scores held in memory; returns the paths."""
-        from pipeline.export.stream import export_links, links_of
-
-        return export_links([self], links_of(docs, scores), self.settings, run_dir).files

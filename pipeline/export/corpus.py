@@ -1,9 +1,5 @@
-"""What the corpus formats share: links as the TSV holds them, review decisions, and the selection of
-the pairs that reach a corpus file, with counts for the report.
-
-A run and ``pipeline apply`` build the corpus from the same rows, the fields of ``aligned.tsv``
-(numbers rounded as written there), so a filter threshold means the same in both and applying an
-empty review rewrites identical corpus files. A link is identified by ``doc_id`` and ``link_id``.
+"""What the corpus formats share: the selection of the pairs that reach a corpus file, link after link,
+with counts for the report, and the base of the corpus exporters.
 
 Pairs: a link gives a source-reference pair (``reference``, a human parallel corpus) when both
 sides have text, and a source-machine-translation pair (``mt``, synthetic) when it has source
@@ -15,20 +11,16 @@ every pair of the link; ``accept`` and ``fix`` keep a pair that a filter would d
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import ExportSection
-from pipeline.errors import InputError
 from pipeline.export.base import Exporter, Sink
 from pipeline.export.digests import DigestSet
 from pipeline.export.filters import FILTERS, Candidate, PairFilter
-from pipeline.export.tsv import LINK_COLUMNS, format_number, link_rows, numbered_records
-from pipeline.records import AlignedDocument, ScoreResult
-
-LinkKey = tuple[str, int]
+from pipeline.export.rows import NO_DECISION, Decision, LinkKey, LinkRow, Pair
 
 #: The origins ``export.pairs`` selects, in output order.
 ORIGINS: dict[str, tuple[str, ...]] = {"reference": ("reference",), "mt": ("mt",), "both": ("reference", "mt")}
@@ -37,170 +29,6 @@ ORIGINS: dict[str, tuple[str, ...]] = {"reference": ("reference",), "mt": ("mt",
 def one_line(text: str) -> str:
     """White space runs (tabs and line breaks included) as one space: one pair, one line."""
     return " ".join(text.split())
-
-
-def _ids(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.split(",")) if text else ()
-    except ValueError:
-        raise ValueError("is not a comma-separated list of sentence numbers") from None
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text) if text else None
-    except ValueError:
-        raise ValueError("is not a number") from None
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError("is not a number") from None
-
-
-@dataclass(frozen=True, slots=True)
-class LinkRow:
-    """One alignment link as ``aligned.tsv`` holds it; ``fields`` are its :data:`LINK_COLUMNS` strings."""
-
-    doc_id: str
-    link_id: int
-    src_ids: tuple[int, ...]
-    ref_ids: tuple[int, ...]
-    zh: str
-    mt: str
-    en: str
-    link_type: str
-    align_score: float | None
-    chrf: float | None
-    bleu: float | None
-    flags: tuple[str, ...]
-    fields: tuple[str, ...]
-
-    @property
-    def key(self) -> LinkKey:
-        return (self.doc_id, self.link_id)
-
-    @property
-    def id(self) -> str:
-        """``doc_id:link_id``, the link's name in messages and in TMX ``tuid``."""
-        return f"{self.doc_id}:{self.link_id}"
-
-    @classmethod
-    def from_fields(cls, fields: Sequence[str]) -> LinkRow:
-        """Parse the :data:`LINK_COLUMNS` fields; ``ValueError`` says which one is malformed and why."""
-        if len(fields) != len(LINK_COLUMNS):
-            raise ValueError(f"expected {len(LINK_COLUMNS)} link fields, found {len(fields)}")
-        values = dict(zip(LINK_COLUMNS, fields, strict=True))
-        parsed: dict[str, Any] = {}
-        for column, parse in (
-            ("link_id", _integer),
-            ("src_ids", _ids),
-            ("ref_ids", _ids),
-            ("align_score", _number),
-            ("chrf", _number),
-            ("bleu", _number),
-        ):
-            try:
-                parsed[column] = parse(values[column])
-            except ValueError as exc:
-                raise ValueError(f"{column}: {values[column]!r} {exc}") from None
-        return cls(
-            doc_id=values["doc_id"],
-            zh=values["zh"],
-            mt=values["mt"],
-            en=values["en"],
-            link_type=values["link_type"],
-            flags=tuple(f for f in values["flags"].split(",") if f),
-            fields=tuple(fields),
-            **parsed,
-        )
-
-    def with_scores(self, chrf: float | None, bleu: float | None) -> LinkRow:
-        """The row with sentence scores computed again (``pipeline report``), rounded as the TSV writes them."""
-        fields = list(self.fields)
-        fields[_CHRF], fields[_BLEU] = format_number(chrf, 2), format_number(bleu, 2)
-        return LinkRow.from_fields(fields)
-
-
-_CHRF, _BLEU = LINK_COLUMNS.index("chrf"), LINK_COLUMNS.index("bleu")
-
-
-def read_link_rows(path: Path) -> Iterator[LinkRow]:
-    """The links of a run's ``aligned.tsv`` (review columns after them are ignored), read one record at a
-    time; a foreign header or a malformed field raises :class:`InputError` with the file and line."""
-    records = numbered_records(path)
-    _, header = next(records, (1, []))
-    if tuple(header[: len(LINK_COLUMNS)]) != LINK_COLUMNS:
-        raise InputError(
-            f"{path}:1: not an aligned TSV written by this pipeline: its columns must start with "
-            f"{', '.join(LINK_COLUMNS)}"
-        )
-    for line, fields in records:
-        try:
-            yield LinkRow.from_fields(fields[: len(LINK_COLUMNS)])
-        except ValueError as exc:
-            raise InputError(f"{path}:{line}: {exc}") from None
-
-
-def rows_from_docs(docs: Sequence[AlignedDocument], scores: ScoreResult) -> list[LinkRow]:
-    """The links of a run, exactly as ``aligned.tsv`` holds them."""
-    return [LinkRow.from_fields(fields) for fields in link_rows(docs, scores)]
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """A reviewer's judgement of one link: ``status`` is ``accept``, ``reject``, ``fix`` or empty."""
-
-    status: str = ""
-    zh_fixed: str = ""
-    en_fixed: str = ""
-    note: str = ""
-
-    @property
-    def keeps(self) -> bool:
-        """A person looked and kept the link: it passes the automatic filters."""
-        return self.status in ("accept", "fix")
-
-    def fields(self) -> list[str]:
-        return [self.status, self.zh_fixed, self.en_fixed, self.note]
-
-
-NO_DECISION = Decision()
-
-
-@dataclass(frozen=True, slots=True)
-class Pair:
-    """One line of a parallel corpus: a Chinese side, an English side, and where they came from."""
-
-    link: LinkRow
-    origin: str  # "reference" or "mt"
-    zh: str
-    en: str
-    status: str = ""  # the review decision, empty when none
-    note: str = ""  # the reviewer's note
-
-    def record(self) -> dict[str, Any]:
-        """The pair as one JSONL object / Parquet row (the columns README lists)."""
-        link = self.link
-        return {
-            "id": link.id,
-            "doc_id": link.doc_id,
-            "link_id": link.link_id,
-            "origin": self.origin,
-            "zh": self.zh,
-            "en": self.en,
-            "src_ids": list(link.src_ids),
-            "ref_ids": list(link.ref_ids),
-            "link_type": link.link_type,
-            "align_score": link.align_score,
-            "chrf": link.chrf,
-            "bleu": link.bleu,
-            "flags": list(link.flags),
-            "status": self.status,
-            "note": self.note,
-        }
 
 
 @dataclass
@@ -223,34 +51,6 @@ class OriginCounts:
             "kept_by_review": self.kept_by_review,
             "written": self.written,
         }
-
-
-def _summary(settings: ExportSection, counts: Mapping[str, OriginCounts]) -> dict[str, Any]:
-    """The ``export`` section of ``report.json``."""
-    return {
-        "pairs": settings.pairs,
-        "filters": settings.filters.model_dump(mode="json"),
-        "origins": {origin: c.as_dict() for origin, c in counts.items()},
-    }
-
-
-@dataclass
-class Selection:
-    """The pairs to write, counts per origin, and why each dropped link of an origin was dropped
-    (all in memory: the specification the streamed paths are tested against; a run and ``pipeline apply``
-    stream through a :class:`Selector`)."""
-
-    settings: ExportSection
-    pairs: list[Pair] = field(default_factory=list)
-    counts: dict[str, OriginCounts] = field(default_factory=dict)
-    dropped: dict[tuple[str, LinkKey], str] = field(default_factory=dict)
-
-    def of(self, origin: str) -> list[Pair]:
-        return [p for p in self.pairs if p.origin == origin]
-
-    def summary(self) -> dict[str, Any]:
-        """The ``export`` section of ``report.json``."""
-        return _summary(self.settings, self.counts)
 
 
 def _english(row: LinkRow, origin: str) -> str:
@@ -340,44 +140,18 @@ class Selector:
 
     def summary(self) -> dict[str, Any]:
         """The ``export`` section of ``report.json``."""
-        return _summary(self.settings, self.counts)
-
-
-def select_pairs(
-    rows: Iterable[LinkRow], settings: ExportSection, decisions: Mapping[LinkKey, Decision] | None = None
-) -> Selection:
-    """Apply review decisions and filters to every origin ``settings.pairs`` asks for."""
-    selector = Selector(settings, decisions)
-    selection = Selection(settings)
-    pairs: dict[str, list[Pair]] = {s.origin: [] for s in selector.origins}
-    for row in rows:
-        for origin, verdict in selector.judge(row).items():
-            if isinstance(verdict, Pair):
-                pairs[origin].append(verdict)
-            else:
-                selection.dropped[(origin, row.key)] = verdict
-    selection.pairs = [pair for own in pairs.values() for pair in own]
-    selection.counts = selector.counts
-    return selection
+        return {
+            "pairs": self.settings.pairs,
+            "filters": self.settings.filters.model_dump(mode="json"),
+            "origins": {origin: c.as_dict() for origin, c in self.counts.items()},
+        }
 
 
 class CorpusExporter(Exporter):
-    """An exporter of selected pairs. :meth:`open` gives a sink that receives the pairs origin after
-    origin; :meth:`write` writes a selection held in memory (the in-memory path the tests compare with)."""
+    """An exporter of selected pairs: :meth:`open` gives a sink that receives the pairs origin after origin."""
 
     judged = True
 
     @abstractmethod
     def open(self, run_dir: Path, settings: ExportSection | None = None) -> Sink:
         """Start this format's files; ``settings`` (pairs, filters) are the ones the files describe."""
-
-    def write(self, selection: Selection, run_dir: Path) -> list[Path]:
-        """Write this format's files for the selected pairs (atomically) and return their paths."""
-        sink = self.open(run_dir, selection.settings)
-        try:
-            for pair in selection.pairs:
-                sink.add_pair(pair)
-        except BaseException:
-            sink.discard()
-            raise
-        return sink.close()

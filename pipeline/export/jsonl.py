@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pipeline.config import ExportSection
 from pipeline.export.base import Sink
-from pipeline.export.corpus import CorpusExporter, Pair
+from pipeline.export.corpus import CorpusExporter
+from pipeline.export.rows import Pair
 from pipeline.io import AtomicFile
 
 

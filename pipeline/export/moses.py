@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pipeline.config import ExportSection
 from pipeline.export.base import Sink
-from pipeline.export.corpus import ORIGINS, CorpusExporter, Pair, one_line
+from pipeline.export.corpus import ORIGINS, CorpusExporter, one_line
+from pipeline.export.rows import Pair
 from pipeline.io import AtomicFile, commit_all
 
 #: File stem of each origin's pair of files.

@@ -18,7 +18,8 @@ from typing import Any
 from pipeline.config import ExportSection
 from pipeline.errors import ConfigError
 from pipeline.export.base import Sink
-from pipeline.export.corpus import CorpusExporter, Pair
+from pipeline.export.corpus import CorpusExporter
+from pipeline.export.rows import Pair
 from pipeline.io import AtomicFile
 
 #: Pairs per row group: a few MB of text, and the unit a reader can skip or read alone.

@@ -1,42 +1,43 @@
 """One pass over a run's links writes every output: each chosen format, and the report.
 
-The run's documents come one at a time (from the stored shards, or from memory). Each document's
-links become aligned-TSV rows (:class:`LinkRow`), are judged once by the corpus filters
-(:class:`Selector`) and go to every format's sink. Formats that hold both origins of pairs in one
-file (``export.pairs: both``) get them origin after origin, as a corpus in memory would list them:
-pairs of the later origin wait in a temporary file in the run folder until the first origin is done.
-So a run holds one document's links at a time, whatever its size.
+The run's documents come one at a time, from the stored shards (``pipeline apply``: from the run's
+``aligned.tsv``). Each document's links become aligned-TSV rows (:class:`LinkRow`), are judged once by
+the corpus filters (:class:`Selector`) and go to every format's sink. Formats that hold both origins of
+pairs in one file (``export.pairs: both``) get them origin after origin, as a corpus in memory would
+list them: pairs of the later origin wait in a temporary file in the run folder until the first origin
+is done. So a run holds one document's links at a time, whatever its size.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pipeline.config import ExportSection
 from pipeline.export.base import Exporter, Sink, Verdict
-from pipeline.export.corpus import ORIGINS, CorpusExporter, LinkRow, Pair, Selector
+from pipeline.export.corpus import ORIGINS, CorpusExporter, Selector
+from pipeline.export.rows import LinkRow, Pair
 from pipeline.export.tsv import document_fields
 from pipeline.io import spill_file
-from pipeline.records import AlignedDocument, Document, DocumentScores, ScoreResult
+from pipeline.records import AlignedDocument, Document, DocumentScores, MetricScore
 
-if TYPE_CHECKING:
-    from pipeline.export.report import RunReport
+
+class DocumentSink(Protocol):
+    """What sees every document of a run beside the formats (the run report)."""
+
+    def add(self, doc: Document, out: AlignedDocument, rows: Sequence[LinkRow], scores: Sequence[MetricScore]) -> None:
+        """One document as read, aligned, its links' rows and its scores."""
+
+    def discard(self) -> None:
+        """Drop what was written (the run failed)."""
 
 
 def document_rows(doc: AlignedDocument, chrf: Sequence[float | None], bleu: Sequence[float | None]) -> list[LinkRow]:
     """One document's links as ``aligned.tsv`` holds them (``chrf[i]``, ``bleu[i]``: link ``i``'s scores)."""
     return [LinkRow.from_fields(fields) for fields in document_fields(doc, chrf, bleu)]
-
-
-def links_of(docs: Iterable[AlignedDocument], scores: ScoreResult) -> Iterator[list[LinkRow]]:
-    """The links of documents scored in memory, one document at a time."""
-    for doc in docs:
-        keys = [(doc.id, link.index) for link in doc.links]
-        yield document_rows(doc, [scores.link_chrf.get(k) for k in keys], [scores.link_bleu.get(k) for k in keys])
 
 
 def scored_rows(doc: AlignedDocument, scores: DocumentScores) -> list[LinkRow]:
@@ -132,26 +133,12 @@ class ExportResult:
     summary: dict[str, Any] | None
 
 
-def export_links(
-    exporters: Sequence[Exporter], documents: Iterable[Sequence[LinkRow]], settings: ExportSection, run_dir: Path
-) -> ExportResult:
-    """Write every format of ``exporters`` for the links of ``documents`` (one sequence per document)."""
-    run = ExportPass(exporters, settings, run_dir)
-    try:
-        for rows in documents:
-            run.add(rows)
-    except BaseException:
-        run.discard()
-        raise
-    return ExportResult(run.close(), run.summary())
-
-
 def export_run(
     documents: Iterable[tuple[Document, AlignedDocument, DocumentScores]],
     exporters: Sequence[Exporter],
     settings: ExportSection,
     run_dir: Path,
-    report: RunReport,
+    report: DocumentSink,
 ) -> ExportResult:
     """A run's formats, written while its documents stream past, each also given to the ``report``."""
     run = ExportPass(exporters, settings, run_dir)

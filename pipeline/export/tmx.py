@@ -20,12 +20,13 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline import __version__
 from pipeline.config import ExportSection
 from pipeline.errors import ConfigError
 from pipeline.export.base import Sink
-from pipeline.export.corpus import CorpusExporter, Pair
+from pipeline.export.corpus import CorpusExporter
+from pipeline.export.rows import Pair
 from pipeline.io import AtomicFile
+from pipeline.version import __version__
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}

@@ -9,7 +9,7 @@ quote is enclosed in double quotes, with inner quotes doubled, so that pandas
 
 The last four columns are for a reviewer: ``status`` (``accept``, ``reject``, ``fix`` or empty),
 ``zh_fixed`` / ``en_fixed`` (corrected text) and a free ``note``; the run writes them empty, the
-review page fills them in, and ``pipeline apply`` reads them back (:mod:`pipeline.export.apply`).
+review page fills them in, and ``pipeline apply`` reads them back (:mod:`pipeline.review.apply`).
 A link is identified by ``doc_id`` and ``link_id`` (its 0-based index within the document).
 """
 
@@ -20,32 +20,15 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.config import ExportSection
 from pipeline.errors import InputError
 from pipeline.export.base import Exporter, Sink, Verdict
+from pipeline.export.rows import LINK_COLUMNS, LinkRow, format_number
 from pipeline.io import AtomicFile
-from pipeline.records import AlignedDocument, ScoreResult
+from pipeline.records import AlignedDocument
 
-if TYPE_CHECKING:
-    from pipeline.export.corpus import LinkRow
-
-#: What the run knows about a link, in this order.
-LINK_COLUMNS = (
-    "doc_id",
-    "link_id",
-    "src_ids",
-    "ref_ids",
-    "zh",
-    "mt",
-    "en",
-    "link_type",
-    "align_score",
-    "chrf",
-    "bleu",
-    "flags",
-)
 #: What a reviewer fills in; written empty by the run.
 REVIEW_COLUMNS = ("status", "zh_fixed", "en_fixed", "note")
 COLUMNS = LINK_COLUMNS + REVIEW_COLUMNS
@@ -143,13 +126,25 @@ def _first_undecodable(path: Path) -> tuple[int, int]:
     return line, offset - len(pending)
 
 
+def read_link_rows(path: Path) -> Iterator[LinkRow]:
+    """The links of a run's ``aligned.tsv`` (review columns after them are ignored), read one record at a
+    time; a foreign header or a malformed field raises :class:`InputError` with the file and line."""
+    records = numbered_records(path)
+    _, header = next(records, (1, []))
+    if tuple(header[: len(LINK_COLUMNS)]) != LINK_COLUMNS:
+        raise InputError(
+            f"{path}:1: not an aligned TSV written by this pipeline: its columns must start with "
+            f"{', '.join(LINK_COLUMNS)}"
+        )
+    for line, fields in records:
+        try:
+            yield LinkRow.from_fields(fields[: len(LINK_COLUMNS)])
+        except ValueError as exc:
+            raise InputError(f"{path}:{line}: {exc}") from None
+
+
 def _ids(ids: Sequence[int]) -> str:
     return ",".join(str(i) for i in ids)
-
-
-def format_number(value: float | None, digits: int) -> str:
-    """A score as the TSV writes it: ``digits`` decimals, empty for none."""
-    return "" if value is None else f"{value:.{digits}f}"
 
 
 def document_fields(
@@ -173,15 +168,6 @@ def document_fields(
         ]
         for link, c, b in zip(doc.links, chrf, bleu, strict=True)
     ]
-
-
-def link_rows(docs: Iterable[AlignedDocument], scores: ScoreResult) -> Iterable[list[str]]:
-    """The :data:`LINK_COLUMNS` fields of every link, as the TSV holds them (numbers rounded)."""
-    for doc in docs:
-        keys = [(doc.id, link.index) for link in doc.links]
-        yield from document_fields(
-            doc, [scores.link_chrf.get(k) for k in keys], [scores.link_bleu.get(k) for k in keys]
-        )
 
 
 class TsvSink(Sink):

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from pipeline import runner
+from pipeline.backends import build_shard_stages
 from pipeline.config import Config, LocalExecutorSettings, RaySettings, validate
 from pipeline.errors import ConfigError, InputError, ModelError, PipelineError, StageError
-from pipeline.executors.base import build_shard_stages
 from pipeline.executors.ray import ShardWorker, _check_keys, _check_visible, _shard_error
 from pipeline.registry import READERS
 from pipeline.stages import Shard, ShardResult, write_shards

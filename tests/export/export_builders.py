@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import oracle
+
 from pipeline import config as config_module
-from pipeline.export.corpus import LinkRow
+from pipeline.export.rows import LinkRow
 from pipeline.io import atomic_write_json
 from pipeline.manifest import file_record
 from pipeline.records import AlignedDocument, Link, ScoreResult, Sentence, Translation
@@ -70,7 +72,8 @@ def write_run(folder: Path, docs: Sequence[AlignedDocument], export: dict[str, A
     """A run folder as `pipeline run` leaves it (exports, manifest), written without a model."""
     cfg = config_module.validate({"ingest": {"sources": ["x.zh.txt"]}, "export": export or {}})
     scores = no_scores(docs)
-    files = [p for name in cfg.export.formats for p in EXPORTERS.load(name)(cfg.export).export(docs, scores, folder)]
+    exporters = [EXPORTERS.load(name)(cfg.export) for name in cfg.export.formats]
+    files = [p for exporter in exporters for p in oracle.export(exporter, docs, scores, folder)]
     manifest = {"config": cfg.model_dump(mode="json"), "outputs": [file_record(p) for p in files]}
     atomic_write_json(folder / "manifest.json", manifest)
     return folder

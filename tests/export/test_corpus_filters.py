@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 from export_builders import link_row
+from oracle import select_pairs
 
 from pipeline.config import ExportFilters, ExportSection
-from pipeline.export.corpus import Decision, LinkRow, Selector, select_pairs
+from pipeline.export.corpus import Selector
 from pipeline.export.filters import FILTERS, length, script_ratio
+from pipeline.export.rows import Decision, LinkRow
 
 ROWS = [
     link_row(index=0, zh="今天天气很好。", en="The weather is fine today.", score="0.9500"),

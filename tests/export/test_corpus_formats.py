@@ -12,13 +12,14 @@ import pytest
 from export_builders import NASTY_EN, NASTY_ZH, SAMPLE, aligned_document, link_row, no_scores
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle import Selection, rows_from_docs, select_pairs, write_selection
 
 from pipeline.config import ExportSection
 from pipeline.errors import ConfigError
 from pipeline.export import tmx
-from pipeline.export.corpus import Decision, Selection, rows_from_docs, select_pairs
 from pipeline.export.jsonl import JsonlExporter
 from pipeline.export.moses import MosesExporter
+from pipeline.export.rows import Decision
 from pipeline.export.tmx import TmxExporter
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -66,7 +67,7 @@ def test_pairs_setting_picks_reference_machine_translation_or_both(pairs: str, o
 
 def test_jsonl_round_trip(tmp_path: Path) -> None:
     sel = selection("both", {("a", 0): Decision("accept", note="checked")})
-    [path] = JsonlExporter().write(sel, tmp_path)
+    [path] = write_selection(JsonlExporter(), sel, tmp_path)
     lines = path.read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     assert [(r["id"], r["origin"], r["zh"], r["en"]) for r in records] == expected(sel)
@@ -81,7 +82,7 @@ def test_parquet_round_trip_with_pyarrow(tmp_path: Path) -> None:
     from pipeline.export.parquet import ParquetExporter
 
     sel = selection("both")
-    [path] = ParquetExporter().write(sel, tmp_path)
+    [path] = write_selection(ParquetExporter(), sel, tmp_path)
     table = pq.read_table(path)
     assert table.column_names == RECORD_KEYS
     rows = table.to_pylist()
@@ -96,7 +97,7 @@ def test_an_empty_parquet_corpus_keeps_its_columns(tmp_path: Path) -> None:
     from pipeline.export.parquet import ParquetExporter
 
     sel = select_pairs([], ExportSection())
-    [path] = ParquetExporter().write(sel, tmp_path)
+    [path] = write_selection(ParquetExporter(), sel, tmp_path)
     assert pq.read_table(path).column_names == RECORD_KEYS
 
 
@@ -107,7 +108,7 @@ def test_parquet_loads_with_datasets(tmp_path: Path, monkeypatch: pytest.MonkeyP
     from pipeline.export.parquet import ParquetExporter
 
     sel = selection("reference")
-    [path] = ParquetExporter().write(sel, tmp_path)
+    [path] = write_selection(ParquetExporter(), sel, tmp_path)
     loaded = datasets.load_dataset("parquet", data_files={"train": str(path)}, cache_dir=str(tmp_path / "cache"))
     train = loaded["train"]
     assert train.num_rows == len(sel.pairs)
@@ -123,7 +124,7 @@ def tmx_units(path: Path) -> list[ET.Element]:
 def test_tmx_round_trip_with_xml_etree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     sel = selection("both", {("a", 1): Decision("fix", en_fixed="We walk in the park.", note="better")})
-    [path] = TmxExporter().write(sel, tmp_path)
+    [path] = write_selection(TmxExporter(), sel, tmp_path)
     header = ET.parse(path).getroot().find("header")
     assert header is not None
     assert header.get("srclang") == "zh" and header.get("creationtool") == "pipeline"
@@ -155,8 +156,8 @@ def test_tmx_is_byte_identical_run_after_run_without_a_creation_date(
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setattr(tmx, "datetime", _NoClock)
     sel = selection("both")
-    [first] = TmxExporter().write(sel, tmp_path / "one")
-    [second] = TmxExporter().write(sel, tmp_path / "two")
+    [first] = write_selection(TmxExporter(), sel, tmp_path / "one")
+    [second] = write_selection(TmxExporter(), sel, tmp_path / "two")
     assert first.read_bytes() == second.read_bytes()
     header = ET.parse(first).getroot().find("header")
     assert header is not None and "creationdate" not in header.attrib
@@ -166,13 +167,13 @@ def test_tmx_is_byte_identical_run_after_run_without_a_creation_date(
 def test_a_malformed_source_date_epoch_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     with pytest.raises(ConfigError, match=r"SOURCE_DATE_EPOCH=.*expected whole seconds since 1970-01-01 UTC"):
-        TmxExporter().write(selection("both"), tmp_path)
+        write_selection(TmxExporter(), selection("both"), tmp_path)
 
 
 def test_tmx_keeps_carriage_returns_and_drops_what_xml_cannot_hold(tmp_path: Path) -> None:
     docs = [aligned_document("c", [("甲\r乙\x01丙", "x", "one\rtwo\x0bthree <&>", 0.9)])]
     sel = select_pairs(rows_from_docs(docs, no_scores(docs)), ExportSection())
-    [path] = TmxExporter().write(sel, tmp_path)
+    [path] = write_selection(TmxExporter(), sel, tmp_path)
     [tu] = tmx_units(path)
     assert [t.findtext("seg") for t in tu.findall("tuv")] == ["甲\r乙丙", "one\rtwothree <&>"]
 
@@ -202,7 +203,7 @@ TMX_STRUCTURE = """
 def test_tmx_follows_the_tmx_14_structure(tmp_path: Path) -> None:
     etree = pytest.importorskip("lxml.etree", reason="lxml (a sacrebleu dependency) checks the structure")
     sel = selection("both", {("a", 0): Decision("accept", note="a note")})
-    [path] = TmxExporter().write(sel, tmp_path)
+    [path] = write_selection(TmxExporter(), sel, tmp_path)
     dtd = etree.DTD(__import__("io").StringIO(TMX_STRUCTURE))
     document = etree.parse(str(path))
     assert dtd.validate(document), dtd.error_log.filter_from_errors()
@@ -210,7 +211,7 @@ def test_tmx_follows_the_tmx_14_structure(tmp_path: Path) -> None:
 
 def test_moses_files_per_origin_are_line_aligned(tmp_path: Path) -> None:
     sel = selection("both")
-    paths = MosesExporter().write(sel, tmp_path)
+    paths = write_selection(MosesExporter(), sel, tmp_path)
     assert [p.name for p in paths] == ["corpus.zh", "corpus.en", "corpus.mt.zh", "corpus.mt.en"]
     zh, en, mt_zh, mt_en = (p.read_text(encoding="utf-8").splitlines() for p in paths)
     assert len(zh) == len(en) == 4 and len(mt_zh) == len(mt_en) == 5
@@ -245,7 +246,7 @@ def pairs_of(texts: list[tuple[str, str]]) -> Selection:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(ANY_TEXT, ANY_TEXT), max_size=5))
 def test_any_text_round_trips_through_jsonl(tmp_path_factory: pytest.TempPathFactory, texts: list) -> None:
-    [path] = JsonlExporter().write(pairs_of(texts), tmp_path_factory.mktemp("jsonl"))
+    [path] = write_selection(JsonlExporter(), pairs_of(texts), tmp_path_factory.mktemp("jsonl"))
     back = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n")[:-1]]
     assert [(r["zh"], r["en"]) for r in back] == texts
 
@@ -256,13 +257,13 @@ def test_any_text_round_trips_through_parquet(tmp_path_factory: pytest.TempPathF
     pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is the 'parquet' extra: pip install '.[parquet]'")
     from pipeline.export.parquet import ParquetExporter
 
-    [path] = ParquetExporter().write(pairs_of(texts), tmp_path_factory.mktemp("parquet"))
+    [path] = write_selection(ParquetExporter(), pairs_of(texts), tmp_path_factory.mktemp("parquet"))
     assert [(r["zh"], r["en"]) for r in pq.read_table(path).to_pylist()] == texts
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(XML_TEXT, XML_TEXT), max_size=5))
 def test_any_xml_text_round_trips_through_tmx(tmp_path_factory: pytest.TempPathFactory, texts: list) -> None:
-    [path] = TmxExporter().write(pairs_of(texts), tmp_path_factory.mktemp("tmx"))
+    [path] = write_selection(TmxExporter(), pairs_of(texts), tmp_path_factory.mktemp("tmx"))
     back = [tuple(t.findtext("seg") or "" for t in tu.findall("tuv")) for tu in tmx_units(path)]
     assert back == texts

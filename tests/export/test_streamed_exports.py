@@ -1,5 +1,4 @@
-"""Formats written while the links stream past are the formats written from a whole run in memory; the
-review page and the report hold at most their limits and say what they left out."""
+"""Formats written while the links stream past are the formats written from a whole run in memory."""
 
 from __future__ import annotations
 
@@ -8,30 +7,20 @@ import re
 from pathlib import Path
 
 import pytest
-from export_builders import SAMPLE, aligned_document, link_row, no_scores
+from export_builders import SAMPLE, aligned_document, no_scores
+from oracle import export, export_links, links_of, rows_from_docs, select_pairs, write_selection
 
 from pipeline.config import ExportFilters, ExportSection
 from pipeline.export import digests
-from pipeline.export.corpus import Decision, LinkRow, rows_from_docs, select_pairs
 from pipeline.export.digests import DigestSet
-from pipeline.export.html_report import ScatterSample, render_html
 from pipeline.export.jsonl import JsonlExporter
 from pipeline.export.moses import MosesExporter
-from pipeline.export.report import RunFacts, assemble
-from pipeline.export.review import ReviewPage, page_data, render_page
-from pipeline.export.stream import export_links, links_of
 from pipeline.export.tmx import TmxExporter
 
 
 def docs_and_scores() -> tuple[list, object]:
     docs = [aligned_document("a", SAMPLE), aligned_document("b", SAMPLE[:2]), aligned_document("c", SAMPLE[::-1])]
     return docs, no_scores(docs)
-
-
-def embedded(page: str) -> dict:
-    block = re.search(r'<script type="application/json" id="review-data">(.*?)</script>', page, re.S)
-    assert block is not None
-    return json.loads(block.group(1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,8 +55,9 @@ def test_streamed_corpus_files_equal_the_ones_written_from_a_selection(
 ) -> None:
     docs, scores = docs_and_scores()
     settings = ExportSection(pairs=pairs, filters=ExportFilters(drop_duplicates=True, min_align_score=0.3))
-    streamed = exporter(settings).export(docs, scores, tmp_path / "streamed")
-    whole = exporter(settings).write(select_pairs(rows_from_docs(docs, scores), settings), tmp_path / "whole")
+    streamed = export(exporter(settings), docs, scores, tmp_path / "streamed")
+    selection = select_pairs(rows_from_docs(docs, scores), settings)
+    whole = write_selection(exporter(settings), selection, tmp_path / "whole")
     for one, other in zip(streamed, whole, strict=True):
         text = [re.sub(r'creationdate="\w+"', "", p.read_text(encoding="utf-8")) for p in (one, other)]
         assert text[0] == text[1], one.name
@@ -76,7 +66,7 @@ def test_streamed_corpus_files_equal_the_ones_written_from_a_selection(
 
 def test_both_origins_go_to_one_file_origin_after_origin(tmp_path: Path) -> None:
     docs, scores = docs_and_scores()
-    [path] = JsonlExporter(ExportSection(pairs="both")).export(docs, scores, tmp_path)
+    [path] = export(JsonlExporter(ExportSection(pairs="both")), docs, scores, tmp_path)
     origins = [json.loads(line)["origin"] for line in path.read_text(encoding="utf-8").splitlines()]
     assert origins == sorted(origins, key=["reference", "mt"].index) and set(origins) == {"reference", "mt"}
 
@@ -89,7 +79,7 @@ def test_parquet_is_written_in_row_groups(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(parquet, "ROW_GROUP", 4)
     docs, scores = docs_and_scores()
     settings = ExportSection(pairs="both")
-    [path] = ParquetExporter(settings).export(docs, scores, tmp_path)
+    [path] = export(ParquetExporter(settings), docs, scores, tmp_path)
     selection = select_pairs(rows_from_docs(docs, scores), settings)
     assert pq.ParquetFile(path).num_row_groups == -(-len(selection.pairs) // 4)
     assert pq.read_table(path).to_pylist() == [p.record() for p in selection.pairs]
@@ -101,108 +91,3 @@ def test_the_export_section_of_the_report_counts_what_the_filters_did(tmp_path: 
     result = export_links([MosesExporter(settings)], links_of(docs, scores), settings, tmp_path)
     assert result.summary == select_pairs(rows_from_docs(docs, scores), settings).summary()
     assert export_links([], links_of(docs, scores), settings, tmp_path).summary is None
-
-
-# ---------------------------------------------------------------------------------------------
-# review page
-
-
-def test_the_streamed_review_page_is_the_page_of_its_data(tmp_path: Path) -> None:
-    docs, scores = docs_and_scores()
-    rows = rows_from_docs(docs, scores)
-    settings = ExportSection(pairs="both", filters=ExportFilters(min_align_score=0.5))
-    decisions = {("a", 1): Decision("fix", en_fixed="Fixed.", note="<b>n</b>"), ("b", 0): Decision("reject")}
-    selection = select_pairs(rows, settings, decisions)
-    from pipeline.export.review import write_review_page
-
-    path = write_review_page(tmp_path / "review.html", "run<1>", rows, decisions, selection)
-    assert path.read_text(encoding="utf-8") == render_page(page_data("run<1>", rows, decisions, selection))
-
-
-def test_a_review_page_holds_at_most_its_limit_and_says_what_it_left_out(tmp_path: Path) -> None:
-    rows = [link_row("a", i) for i in range(3)] + [link_row("b", i, link_type="1-2") for i in range(2)]
-    page = ReviewPage(tmp_path / "review.html", "big", limit=3)
-    for row in rows:
-        page.add(row, Decision(), "")
-    text = page.close().read_text(encoding="utf-8")
-    data = embedded(text)
-    assert [r[:2] for r in data["rows"]] == [["a", "0"], ["a", "1"], ["a", "2"]]
-    assert data["documents"] == ["a"] and data["link_types"] == ["1-1"]
-    assert data["left_out"] == {"links": 2, "limit": 3, "every_link": "aligned.tsv"}
-    assert "holds the first 3 links of the run; 2 more are not on it" in text
-    assert "export.review_max_links" in text and "aligned.tsv" in text
-
-
-def test_a_review_page_within_its_limit_says_nothing_about_limits(tmp_path: Path) -> None:
-    page = ReviewPage(tmp_path / "review.html", "small", limit=5)
-    page.add(link_row(), Decision(), "")
-    text = page.close().read_text(encoding="utf-8")
-    assert "left_out" not in embedded(text) and 'id="left-out"' not in text
-
-
-# ---------------------------------------------------------------------------------------------
-# report
-
-
-def report_links(n_docs: int, per_doc: int) -> list[LinkRow]:
-    """``per_doc`` 1-1 links in each of ``n_docs`` documents; every second link is flagged."""
-    flags = ("", "repetition")
-    return [
-        link_row(f"d{d}", i, f"中文{i}", f"mt {i}", f"en {i}", flags=flags[i % 2])
-        for d in range(n_docs)
-        for i in range(per_doc)
-    ]
-
-
-def report_facts(n_docs: int, per_doc: int) -> RunFacts:
-    rows = [
-        {"id": f"d{d}", "has_reference": True, "sentences": {"zh": per_doc, "en": per_doc}, "links": per_doc}
-        for d in range(n_docs)
-    ]
-    return RunFacts(run="r", documents=rows)
-
-
-def test_report_json_lists_at_most_its_limit_of_flagged_links_and_counts_the_rest() -> None:
-    links = report_links(3, 4)  # 12 links, 6 flagged
-    report = assemble(report_facts(3, 4), links, no_scores([]), max_links=4)
-    assert report["counts"]["flagged_links"] == 6 and len(report["flagged"]) == 4
-    assert report["left_out"] == {
-        "every_link": "aligned.tsv",
-        "limits": {"report_max_links": 4, "scatter_points": 20_000},
-        "flagged": 2,
-        "document_links": 8,
-    }
-    assert "left_out" not in assemble(report_facts(3, 4), links, no_scores([]))
-
-
-def test_report_html_lists_at_most_its_limit_and_says_where_the_rest_is() -> None:
-    links = report_links(3, 4)
-    report = assemble(report_facts(3, 4), links, no_scores([]), max_links=5)
-    page = render_html(report, links, max_links=5)
-    assert page.count('<td class="num">') > 0
-    assert "The first 5 of 6 flagged links are listed (export.report_max_links)" in page
-    assert "The tables list the first 5 links of the run (export.report_max_links); 7 more are in aligned.tsv." in page
-    assert "3 more links of this document are not listed here" in page  # d1: 1 listed of 4
-    assert "4 links of this document are not listed here" in page  # d2: none listed
-    assert {f'id="doc-{i}"' in page for i in range(3)} == {True}, "every document keeps its section"
-
-
-def test_a_report_within_its_limits_equals_the_unlimited_one() -> None:
-    links = report_links(3, 4)
-    report = assemble(report_facts(3, 4), links, no_scores([]))
-    assert render_html(report, links) == render_html(report, links, max_links=12)
-    assert "not listed" not in render_html(report, links)
-
-
-def test_the_scatter_keeps_every_point_up_to_its_size_in_order_then_a_sample_by_link_id() -> None:
-    small = ScatterSample(5)
-    for i in range(5):
-        small.add(f"d:{i}", (i, i, 0.5))
-    assert small.points() == [(i, i, 0.5) for i in range(5)]
-    forward, backward = ScatterSample(10), ScatterSample(10)
-    for i in range(100):
-        forward.add(f"d:{i}", (i, i, 0.5))
-        backward.add(f"d:{99 - i}", (99 - i, 99 - i, 0.5))
-    chosen = forward.points()
-    assert len(chosen) == 10 and chosen == sorted(chosen), "kept in the run's order"
-    assert set(chosen) == set(backward.points()), "the same links, whatever order they came in"

@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
+from oracle import export
 
 from pipeline.export.moses import MosesExporter
 from pipeline.export.tsv import COLUMNS, TsvExporter, escape, format_tsv, read_tsv, unescape
@@ -69,7 +70,7 @@ def scores() -> ScoreResult:
 
 
 def test_tsv_has_the_documented_columns_and_one_row_per_link(tmp_path: Path) -> None:
-    [path] = TsvExporter().export([document()], scores(), tmp_path)
+    [path] = export(TsvExporter(), [document()], scores(), tmp_path)
     header, rows = read_tsv(path)
     assert tuple(header) == COLUMNS
     assert [r[:4] for r in rows] == [["doc", "0", "0", "0"], ["doc", "1", "1", "1"], ["doc", "2", "2", ""]]
@@ -90,7 +91,7 @@ def test_tsv_has_the_documented_columns_and_one_row_per_link(tmp_path: Path) -> 
 
 
 def test_tsv_reads_as_plain_csv_with_a_tab_delimiter(tmp_path: Path) -> None:
-    [path] = TsvExporter().export([document()], scores(), tmp_path)
+    [path] = export(TsvExporter(), [document()], scores(), tmp_path)
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter="\t"))
     assert all(len(r) == len(COLUMNS) for r in rows)
@@ -98,7 +99,7 @@ def test_tsv_reads_as_plain_csv_with_a_tab_delimiter(tmp_path: Path) -> None:
 
 
 def test_moses_corpus_is_line_aligned_and_excludes_one_sided_links(tmp_path: Path) -> None:
-    zh_path, en_path = MosesExporter().export([document()], scores(), tmp_path)
+    zh_path, en_path = export(MosesExporter(), [document()], scores(), tmp_path)
     zh = zh_path.read_text(encoding="utf-8").split("\n")
     en = en_path.read_text(encoding="utf-8").split("\n")
     assert zh == ["他说：“好。”", "第二句 有制表符。", ""]

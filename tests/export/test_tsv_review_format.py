@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
-from pipeline.export.tsv import COLUMNS, LINK_COLUMNS, REVIEW_COLUMNS, escape, format_tsv, numbered_records, read_tsv
+from pipeline.export.rows import LINK_COLUMNS
+from pipeline.export.tsv import COLUMNS, REVIEW_COLUMNS, escape, format_tsv, numbered_records, read_tsv
 
 # Any text UTF-8 can hold (lone surrogates cannot be written to a file at all), with the
 # characters the escaping rule is about made common.

@@ -7,14 +7,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from oracle import assemble, export, render_html, rows_from_docs
 
 from pipeline.config import SacrebleuSettings
 from pipeline.errors import InputError
-from pipeline.export.corpus import read_link_rows, rows_from_docs
-from pipeline.export.html_report import render_html
-from pipeline.export.report import RunFacts, assemble
-from pipeline.export.tsv import TsvExporter
+from pipeline.export.tsv import TsvExporter, read_link_rows
 from pipeline.records import AlignedDocument, Link, Sentence, Translation
+from pipeline.report.builder import RunFacts
 from pipeline.score.sacrebleu_scorer import SacrebleuScorer
 
 HOSTILE = '<script>alert("zh")</script>'
@@ -168,14 +167,14 @@ def test_a_run_without_anything_to_score_still_renders(tmp_path: Path) -> None:
 def test_links_read_back_from_the_tsv_equal_the_runs(tmp_path: Path) -> None:
     docs = documents()
     scores = SacrebleuScorer(SacrebleuSettings(bootstrap=0)).score(docs)
-    [path] = TsvExporter().export(docs, scores, tmp_path)
+    [path] = export(TsvExporter(), docs, scores, tmp_path)
     assert list(read_link_rows(path)) == rows_from_docs(docs, scores)
 
 
 def test_scores_computed_again_are_written_into_the_row_as_the_tsv_rounds_them(tmp_path: Path) -> None:
     docs = documents()
     scores = SacrebleuScorer(SacrebleuSettings(bootstrap=0)).score(docs)
-    [path] = TsvExporter().export(docs, scores, tmp_path)
+    [path] = export(TsvExporter(), docs, scores, tmp_path)
     unscored = [row.with_scores(None, None) for row in read_link_rows(path)]
     assert {(row.chrf, row.fields[9]) for row in unscored} == {(None, "")}
     # pipeline report scores the texts again: the rows come back as the run wrote them
@@ -187,7 +186,7 @@ def test_scores_computed_again_are_written_into_the_row_as_the_tsv_rounds_them(t
 def test_a_malformed_tsv_row_is_named_with_its_line(tmp_path: Path) -> None:
     docs = documents()
     scores = SacrebleuScorer(SacrebleuSettings(bootstrap=0)).score(docs)
-    [path] = TsvExporter().export(docs, scores, tmp_path)
+    [path] = export(TsvExporter(), docs, scores, tmp_path)
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[2] = lines[2].replace("\t1\t1,2\t", "\t1\t1;2\t", 1)
     path.write_text("\n".join(lines), encoding="utf-8")

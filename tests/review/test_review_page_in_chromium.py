@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 import review_browser
 from export_builders import link_row
+from oracle import select_pairs, write_review_page
 
 from pipeline.config import ExportFilters, ExportSection
-from pipeline.export.corpus import select_pairs
-from pipeline.export.review import write_review_page
 from pipeline.export.tsv import COLUMNS, read_tsv
 
 pytestmark = [

@@ -11,15 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from oracle import page_data, render_page, select_pairs, write_selection
 
 from pipeline.errors import InputError
-from pipeline.export import apply as apply_module
-from pipeline.export.apply import apply_review, load_run
-from pipeline.export.corpus import NO_DECISION, CorpusExporter, Decision, read_link_rows, select_pairs
-from pipeline.export.review import page_data, render_page
-from pipeline.export.tsv import COLUMNS, format_tsv, read_tsv
+from pipeline.export.corpus import CorpusExporter
+from pipeline.export.rows import NO_DECISION, Decision
+from pipeline.export.tsv import COLUMNS, format_tsv, read_link_rows, read_tsv
 from pipeline.io import sha256_file
 from pipeline.registry import EXPORTERS
+from pipeline.review import apply as apply_module
+from pipeline.review.apply import apply_review, load_run
+from pipeline.review.reviewed import MAX_SHOWN
 
 FORMATS = {"formats": ["tsv", "moses", "jsonl", "tmx", "review"]}
 STATUS, ZH_FIXED, EN_FIXED, NOTE = (COLUMNS.index(c) for c in ("status", "zh_fixed", "en_fixed", "note"))
@@ -180,7 +182,7 @@ def test_a_long_list_of_problems_is_cut_and_counted(sample_run: Callable[..., Pa
     with pytest.raises(InputError, match="40 problems; nothing was applied") as caught:
         apply_review(reviewed, run)
     listed = str(caught.value).splitlines()[1:]
-    assert len(listed) == apply_module.MAX_SHOWN + 1 and listed[-1] == "  ... and 10 more"
+    assert len(listed) == MAX_SHOWN + 1 and listed[-1] == "  ... and 10 more"
     assert listed[0].endswith(":9: link a:0 appears again (first on line 2)")
 
 
@@ -213,7 +215,7 @@ def test_apply_writes_what_the_whole_run_selected_in_memory_gives(
     for name in settings.formats:
         exporter = EXPORTERS.load(name)(settings)
         if isinstance(exporter, CorpusExporter):
-            for path in exporter.write(selection, tmp_path / "whole"):
+            for path in write_selection(exporter, selection, tmp_path / "whole"):
                 assert (run / path.name).read_bytes() == path.read_bytes(), path.name
     page = render_page(page_data(run.name, links, decisions, selection))
     assert (run / "review.html").read_text(encoding="utf-8") == page

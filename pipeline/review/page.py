@@ -8,8 +8,8 @@ ready for ``pipeline apply``. The template is ``review_page.html`` beside this m
 Safety and size: the links travel as JSON inside a ``<script type="application/json">`` block with
 ``<``, ``>`` and ``&`` written as ``\\u003c`` etc., so no document text can close the block, and the
 script puts text on the page only through ``textContent``: a ``<script>`` in a document shows as
-text. A Content-Security-Policy forbids every fetch. Only one page of links (100 by default) is in
-the document at a time, so 20,000 links stay responsive (docs/benchmarks.md, "Review page").
+text. A Content-Security-Policy forbids every fetch. Only one page of links is in the document at a
+time, so a page of many links stays responsive (timings: docs/benchmarks.md, "Review page").
 
 Size: the page holds at most ``export.review_max_links`` links, the first ones of the run; when a
 run has more, the page says so at the top (and its data says how many were left out): every link is
@@ -23,14 +23,13 @@ import hashlib
 import html
 import json
 import shutil
-from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import ExportSection
 from pipeline.export.base import Exporter, Sink, Verdict
-from pipeline.export.corpus import NO_DECISION, Decision, LinkKey, LinkRow, Selection
+from pipeline.export.rows import NO_DECISION, Decision, LinkRow
 from pipeline.export.tsv import COLUMNS
 from pipeline.io import AtomicFile, spill_file
 
@@ -38,44 +37,9 @@ FILENAME = "review.html"
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def _template() -> str:
-    return resources.files("pipeline.export").joinpath("review_page.html").read_text(encoding="utf-8")
-
-
-def _outside(row: LinkRow, selection: Selection) -> str:
-    """Why the link is not in the corpus, per origin (``reference: min_align_score``); empty when it is."""
-    return "; ".join(
-        f"{origin}: {selection.dropped[(origin, row.key)]}"
-        for origin in selection.counts
-        if (origin, row.key) in selection.dropped
-    )
-
-
-def page_data(
-    run_name: str, rows: Sequence[LinkRow], decisions: Mapping[LinkKey, Decision], selection: Selection
-) -> dict[str, Any]:
-    """What the page's script reads: TSV rows (review fields included) and their corpus status."""
-    fields = [[*row.fields, *decisions.get(row.key, NO_DECISION).fields()] for row in rows]
-    data: dict[str, Any] = {
-        "run": run_name,
-        "columns": list(COLUMNS),
-        "rows": fields,
-        "outside": [_outside(row, selection) for row in rows],
-        "documents": list(dict.fromkeys(row.doc_id for row in rows)),
-        "link_types": sorted({row.link_type for row in rows}),
-    }
-    # Decisions a browser keeps between visits are filed under this key: a page with other content
-    # (another run, or the same run after `pipeline apply`) does not pick up stale ones.
-    data["key"] = hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
-    return data
-
-
-def render_page(data: Mapping[str, Any]) -> str:
-    """The template with the data embedded; nothing in the data can end the script block."""
-    head, tail = _template().split("__DATA__")
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
-    head = head.replace("__TITLE__", html.escape(str(data["run"])))
-    return head + payload + tail
+def template() -> str:
+    """The page, ``__TITLE__`` and ``__DATA__`` still to fill in."""
+    return resources.files("pipeline.review").joinpath("review_page.html").read_text(encoding="utf-8")
 
 
 def _json(value: Any) -> str:
@@ -103,9 +67,10 @@ def _left_out_notice(left_out: int, limit: int) -> str:
 class ReviewPage:
     """``review.html`` written link by link, holding at most ``limit`` links.
 
-    The page's data is :func:`page_data`'s, byte for byte: the links are streamed into a temporary
-    file as they come, the page key is hashed as they come, and the small parts that follow the
-    links (corpus status, documents, link types) are kept until :meth:`close` writes the page.
+    The page's data is the JSON object of the run's links, their corpus status, documents and link types
+    (``tests/export/oracle.py`` builds it whole), byte for byte: the links are streamed into a temporary
+    file as they come, the page key is hashed as they come, and the small parts that follow the links are
+    kept until :meth:`close` writes the page.
     """
 
     def __init__(self, path: Path, run_name: str, limit: int | None = None) -> None:
@@ -114,6 +79,8 @@ class ReviewPage:
         self.outside: list[str] = []
         self.documents: dict[str, None] = {}
         self.link_types: set[str] = set()
+        # Decisions a browser keeps between visits are filed under this key, a hash of the page's data: a page
+        # with other content (another run, or the same run after `pipeline apply`) does not pick up stale ones.
         self.key = hashlib.sha256()
         self.key.update(f'{{"run": {_json(run_name)}, "columns": {_json(list(COLUMNS))}, "rows": ['.encode())
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,7 +112,7 @@ class ReviewPage:
         after = self._after_rows()
         self.key.update(("]" + "".join(f", {_json(k)}: {_json(v)}" for k, v in after.items()) + "}").encode())
         after["key"] = self.key.hexdigest()[:16]
-        head, tail = _template().split("__DATA__")
+        head, tail = template().split("__DATA__")
         head = head.replace("__TITLE__", html.escape(self.run_name))
         if self.left_out:
             head = head.replace(
@@ -171,25 +138,6 @@ class ReviewPage:
 def outside_of(verdict: Verdict) -> str:
     """Why the link is not in the corpus, per origin (``reference: min_align_score``); empty when it is."""
     return "; ".join(f"{origin}: {reason}" for origin, reason in verdict.items() if isinstance(reason, str))
-
-
-def write_review_page(
-    path: Path,
-    run_name: str,
-    rows: Sequence[LinkRow],
-    decisions: Mapping[LinkKey, Decision],
-    selection: Selection,
-    limit: int | None = None,
-) -> Path:
-    """The page for links held in memory, at most ``limit`` of them (what the streamed page is tested against)."""
-    page = ReviewPage(path, run_name, limit)
-    try:
-        for row in rows:
-            page.add(row, decisions.get(row.key, NO_DECISION), _outside(row, selection))
-    except BaseException:
-        page.discard()
-        raise
-    return page.close()
 
 
 class ReviewSink(Sink):

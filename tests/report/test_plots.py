@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pipeline.export.plots import chrf_histogram, length_scatter, link_type_bars
+from pipeline.report.plots import chrf_histogram, length_scatter, link_type_bars
 
 
 def test_link_type_bars_label_every_type_in_reading_order() -> None:

@@ -3,7 +3,7 @@
 Figures are made with matplotlib's object API (``Figure``, not ``pyplot``), so no global backend
 is chosen and nothing opens a window; matplotlib is imported only when a report is written.
 Output is deterministic (fixed SVG id salt, no date), so rebuilding a report gives the same file.
-Scatter points are rasterised inside the SVG, which keeps a plot of 20,000 links small.
+Scatter points are rasterised inside the SVG, which keeps a plot of many links small.
 """
 
 from __future__ import annotations
