@@ -37,11 +37,9 @@ from pipeline.config import DPAlignerSettings
 ENCODER_STAGES = [*mac.STAGES, (mac.BRIDGED, ["encoder_weight", "similarity_weight", "full_trust"])]
 
 
-def timed(
-    prepared: mac.Prepared, weights: Weights, chapters: Sequence[mac.Chapter], condition: str
-) -> tuple[Scores, float]:
+def timed(settings: DPAlignerSettings, chapters: Sequence[mac.Chapter], condition: str) -> tuple[Scores, float]:
     """Scores of the defaults, and the seconds of a fresh aligner over every chapter (texts prepared inside)."""
-    aligner = mac.DPAligner(prepared.settings, weights)
+    aligner = mac.DPAligner(settings)
     started = time.perf_counter()
     tests = [[(b.src, b.ref) for b in aligner.align(c.zh, c.mt[condition], c.en)] for c in chapters]
     seconds = time.perf_counter() - started
