@@ -34,7 +34,25 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="only print errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run_commands(commands)
+    _add_segment_command(commands)
+    model_commands = _add_models_commands(commands)
+    _add_score_command(commands)
+    report = commands.add_parser("report", help="write report.json and report.html of a finished run again")
+    report.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run folder, e.g. outputs/seed")
+    report.set_defaults(handler=cmd_report)
+    _add_align_commands(commands)
+    for subcommands in (commands, model_commands):
+        _quiet_after_the_command(subcommands)
+    return parser
 
+
+#: argparse names no public type for a group of subcommands.
+Commands = argparse._SubParsersAction
+
+
+def _add_run_commands(commands: Commands) -> None:
+    """run, config, validate, apply: the commands about a run config and its folder."""
     run = commands.add_parser("run", help="run all stages of a config", epilog=EPILOG)
     _add_config_arguments(run)
     run.add_argument("--output", type=Path, help="run folder (default: run.output_dir/<run name>)")
@@ -60,6 +78,8 @@ def make_parser() -> argparse.ArgumentParser:
     apply.add_argument("--run", dest="run_dir", type=Path, required=True, help="the run folder it was made from")
     apply.set_defaults(handler=cmd_apply)
 
+
+def _add_segment_command(commands: Commands) -> None:
     segment = commands.add_parser(
         "segment",
         help="split text into sentences, one per output line",
@@ -82,6 +102,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     segment.set_defaults(handler=cmd_segment)
 
+
+def _add_models_commands(commands: Commands) -> Commands:
     models = commands.add_parser(
         "models", help="get, build or list models (translation models and the aligner's dictionary)"
     )
@@ -102,14 +124,7 @@ def make_parser() -> argparse.ArgumentParser:
     listing = model_commands.add_parser("list", help="list the models in the local model store, with sizes")
     listing.add_argument("--models-dir", type=Path, default=Path("models"))
     listing.set_defaults(handler=cmd_list_models)
-    _add_score_command(commands)
-    report = commands.add_parser("report", help="write report.json and report.html of a finished run again")
-    report.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run folder, e.g. outputs/seed")
-    report.set_defaults(handler=cmd_report)
-    _add_align_commands(commands)
-    for subcommands in (commands, model_commands):
-        _quiet_after_the_command(subcommands)
-    return parser
+    return model_commands
 
 
 def _quiet_after_the_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

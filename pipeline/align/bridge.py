@@ -123,40 +123,50 @@ def _retranslate(
     if not spans:
         return 0
     texts = [t.text for t in plan.translator.translate(["".join(sources[s : s + k]) for s, k in spans])]
-    ends = np.array([s + k for s, k in spans])
-    max_b = max(b for _, b in plan.shapes)
-    lo, hi = np.maximum(band.lo[ends] - max_b, 0), band.hi[ends] - 1
-    words = Direction.between(doc.space.side([english.token_keys(t) for t in texts]), doc.bridge.forward.other)
-    ratios = words.ratios(lo, hi, range(1, max_b + 1), bridge.match_rate)
-    similarity = bridge.similarity
-    rows = similarity.space.transform(texts) if similarity is not None else None
-    dots = similarity.dots_of(rows, lo, hi) if similarity is not None and rows is not None else None
-    norms = rows.norms() if rows is not None else None
+    fresh = _SpanTerms(plan, scorer, band, spans, texts)
     for k, ((start, size), text) in enumerate(zip(spans, texts, strict=True)):
         end = start + size
         for shape in [s for s in plan.shapes if s[0] == size and s in scorer.bridge_parts]:
-            b = shape[1]
-            j = np.arange(max(int(band.lo[end]), b), int(band.hi[end]) + 1)
+            j = np.arange(max(int(band.lo[end]), shape[1]), int(band.hi[end]) + 1)
             if not len(j) or not text.strip():
                 continue
-            row = np.full(len(j), k)
-            fresh = plan.weights.mt_weight * ratios[b].get(row, j - 1)  # the span is one text
-            if similarity is not None and dots is not None and norms is not None:
-                dot = sum(dots.get(row, j - 1 - q) for q in range(b))
-                value = similarity.combine(
-                    dot,
-                    np.full(len(j), norms[k] ** 2),
-                    np.full(len(j), norms[k]),
-                    np.full(len(j), len(text.strip()) + 1.0),
-                    shape,
-                    np.full(len(j), end),
-                    j,
-                )
-                fresh = fresh + plan.weights.similarity_weight * bridge.trust * value
             cells = band.offsets[end] + j - band.lo[end]
             old = scorer.bridge_parts[shape][cells]
-            scores[shape][cells] += (fresh - old) / 2.0
+            scores[shape][cells] += (fresh.of(k, shape, end, j) - old) / 2.0
     return len(spans)
+
+
+class _SpanTerms:
+    """The bridge terms of re-translated spans: their words against the reference, and their text similarity."""
+
+    def __init__(
+        self, plan: Revisit, scorer: BeadScorer, band: Band, spans: Sequence[tuple[int, int]], texts: Sequence[str]
+    ) -> None:
+        doc, bridge = scorer.doc, scorer.bridge
+        assert bridge is not None and doc.bridge is not None  # checked by the caller
+        self.plan, self.bridge, self.texts = plan, bridge, texts
+        ends = np.array([s + k for s, k in spans])
+        max_b = max(b for _, b in plan.shapes)
+        lo, hi = np.maximum(band.lo[ends] - max_b, 0), band.hi[ends] - 1
+        words = Direction.between(doc.space.side([english.token_keys(t) for t in texts]), doc.bridge.forward.other)
+        self.ratios = words.ratios(lo, hi, range(1, max_b + 1), bridge.match_rate)
+        self.similarity = bridge.similarity
+        if self.similarity is not None:
+            rows = self.similarity.space.transform(texts)
+            self.dots, self.norms = self.similarity.dots_of(rows, lo, hi), rows.norms()
+
+    def of(self, k: int, shape: Shape, end: int, j: np.ndarray) -> np.ndarray:
+        """Span ``k``'s bridge terms as a bead of ``shape`` ending at row ``end`` and reference ends ``j``."""
+        w, b = self.plan.weights, shape[1]
+        row = np.full(len(j), k)
+        fresh = w.mt_weight * self.ratios[b].get(row, j - 1)  # the span is one text
+        if self.similarity is None:
+            return fresh
+        dot = sum(self.dots.get(row, j - 1 - q) for q in range(b))
+        length = np.full(len(j), len(self.texts[k].strip()) + 1.0)
+        norm = np.full(len(j), self.norms[k])
+        value = self.similarity.combine(dot, norm**2, norm, length, shape, np.full(len(j), end), j)
+        return fresh + w.similarity_weight * self.bridge.trust * value
 
 
 def _forced(
