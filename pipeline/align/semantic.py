@@ -2,7 +2,7 @@
 
 Both sides are English (the machine translation and the reference), so a small monolingual
 encoder (:mod:`pipeline.align.embed`) compares them where Bertalign needs a cross-lingual one
-(LaBSE) to compare Chinese with English. One forward pass over every sentence gives two signals:
+(LaBSE) to compare Chinese with English. One forward pass over every sentence gives its tokens' vectors:
 
 * **token matching**, as BERTScore (Zhang et al., 2020) compares a translation with its
   reference: each token of a bead's translation finds its most similar token (cosine of
@@ -21,15 +21,9 @@ encoder (:mod:`pipeline.align.embed`) compares them where Bertalign needs a cros
   rescaled BERTScore. The sum is over tokens, not a mean, so a reference sentence that renders
   half of one Chinese sentence and half of the next counts towards the 2-2 link it belongs to,
   which a per-bead similarity blurs.
-* **sentence vectors**: the cosine of the sums of a bead's sentence vectors (pooled as the model
-  was trained), rescaled by the mean cosine of random pairs of the same document:
-  ``(cos - chance) / (1 - chance)``. Sums need only dot products of single sentences, as the
-  lexical cosine does; embedding the concatenated text of every span, as Bertalign does, costs
-  several times the encoding and scored no better (docs/benchmarks.md).
-
 :func:`match_windows` computes, for every translation sentence and every reference sentence in
-its window of the band, each token's best similarity within that one sentence, and the pair's
-sentence-vector dot product; a bead's best match is the maximum over its sentences (a sliding
+its window of the band, each token's best similarity within that one sentence; a bead's best match is
+the maximum over its sentences (a sliding
 maximum along the window). The work grows with the pairs in the band times their token counts:
 linearly in the document length.
 """
@@ -42,7 +36,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.align.band import span_square_norms
 from pipeline.align.embed import Encoding, SentenceEncoder
 from pipeline.align.search import Shape
 
@@ -52,7 +45,6 @@ CHANCE_DISTANCE = 5
 #: Typical chance levels (MAC-Dev, all-MiniLM-L6-v2) and how many samples each counts as, so that
 #: a document of a few sentences, with no random pairs of its own, still has a sensible level.
 TOKEN_CHANCE_PRIOR = ({1: 0.20, 2: 0.25, 3: 0.28, 4: 0.31}, 20.0)
-SENTENCE_CHANCE_PRIOR = (0.17, 20.0)
 
 
 @dataclass(frozen=True)
@@ -124,13 +116,11 @@ class WindowMatches:
 
     ``precision[b].get(r, c)``: the weighted sum over translation ``r``'s tokens of each one's best
     similarity within references ``c - b + 1 .. c``; ``recall[a].get(c, r)``: the same for
-    reference ``c``'s tokens within translations ``r - a + 1 .. r``; ``sentence_dots.get(r, c)``:
-    the dot product of the two sentence vectors.
+    reference ``c``'s tokens within translations ``r - a + 1 .. r``.
     """
 
     precision: dict[int, Windowed]
     recall: dict[int, Windowed]
-    sentence_dots: Windowed
 
 
 def _flat(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -161,15 +151,10 @@ class SemanticDocument:
         self.ref_tokens = TokenVectors.of(ref, weights[self.n :], dim)
         self.mt_weight = span_prefix(self.mt_tokens.totals())
         self.ref_weight = span_prefix(self.ref_tokens.totals())
-        self.mt_vectors = np.stack([e.sentence for e in mt]) if mt else np.zeros((0, dim), np.float32)
-        self.ref_vectors = np.stack([e.sentence for e in ref]) if ref else np.zeros((0, dim), np.float32)
-        self.mt_square = _span_squares(self.mt_vectors, self.sizes_a)
-        self.ref_square = _span_squares(self.ref_vectors, self.sizes_b)
         self.precision_chance, self.recall_chance = self._token_chance()
         chance_one = (self.precision_chance[1] + self.recall_chance[1]) / 2
         mean_weight = float(np.mean([*self.mt_tokens.totals(), *self.ref_tokens.totals()])) if self.n + self.m else 1.0
         self.token_scale = max(2.0 * mean_weight * (1.0 - chance_one), 1e-9)
-        self.sentence_chance = self._sentence_chance()
 
     @classmethod
     def encode(
@@ -217,12 +202,6 @@ class SemanticDocument:
 
         return {b: level(precision, b) for b in set(sizes_b)}, {a: level(recall, a) for a in set(sizes_a)}
 
-    def _sentence_chance(self) -> float:
-        prior, count = SENTENCE_CHANCE_PRIOR
-        pairs = self._starts() if self.n and self.m else []
-        values = [float(self.mt_vectors[i] @ self.ref_vectors[j]) for i, j in pairs]
-        return (sum(values) + count * prior) / (len(values) + count)
-
     def coverage(self, matches: WindowMatches, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Token coverage beyond chance of the beads of shape ``(a, b)`` ending at cells ``(i, j)``."""
         precision = sum(matches.precision[b].get(i - 1 - p, j - 1) for p in range(a))
@@ -232,18 +211,9 @@ class SemanticDocument:
         gained = precision - self.precision_chance[b] * mt_weight + recall - self.recall_chance[a] * ref_weight
         return np.asarray(gained, np.float64) / self.token_scale
 
-    def sentence_similarity(self, matches: WindowMatches, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """``(cos - chance) / (1 - chance)`` of the summed sentence vectors of the beads."""
-        dot = sum(matches.sentence_dots.get(i - 1 - p, j - 1 - q) for p in range(a) for q in range(b))
-        denominator = np.sqrt(self.mt_square[a][i] * self.ref_square[b][j])
-        cosine = np.divide(dot, denominator, out=np.zeros(len(i)), where=denominator > 0)
-        return (cosine - self.sentence_chance) / (1.0 - self.sentence_chance)
-
     def match_windows(self, lo: np.ndarray, hi: np.ndarray) -> WindowMatches:
         """Best token matches of translation ``r`` against each reference in ``lo[r]..hi[r]``, and back."""
-        return match_windows(
-            self.mt_tokens, self.ref_tokens, self.mt_vectors, self.ref_vectors, lo, hi, self.sizes_a, self.sizes_b
-        )
+        return match_windows(self.mt_tokens, self.ref_tokens, lo, hi, self.sizes_a, self.sizes_b)
 
 
 def span_prefix(values: np.ndarray) -> np.ndarray:
@@ -251,21 +221,9 @@ def span_prefix(values: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
 
 
-def _span_squares(vectors: np.ndarray, sizes: Sequence[int]) -> dict[int, np.ndarray]:
-    """``|v_{e-size} + ... + v_{e-1}|^2`` for every span end ``e``, for each size."""
-    norms = np.linalg.norm(vectors, axis=1).astype(np.float64)
-    neighbours = [
-        np.append(np.einsum("ij,ij->i", vectors[:-d], vectors[d:]).astype(np.float64), np.zeros(min(d, len(vectors))))
-        for d in range(1, max(sizes, default=1))
-    ]
-    return {size: span_square_norms(norms, neighbours, size) for size in sizes}
-
-
 def match_windows(
     mt: TokenVectors,
     ref: TokenVectors,
-    mt_vectors: np.ndarray,
-    ref_vectors: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
     sizes_a: Sequence[int],
@@ -280,15 +238,10 @@ def match_windows(
     rlo = np.searchsorted(hi, np.arange(m), side="left")
     rhi = np.searchsorted(lo, np.arange(m), side="right") - 1
     columns = [np.full((ref.offsets[c + 1] - ref.offsets[c], max(rhi[c] - rlo[c] + 1, 0)), -1.0) for c in range(m)]
-    rows: list[np.ndarray] = []
-    dots = np.zeros(int(offsets[-1]))
-    for r in range(n):
-        rows.append(_match_row(mt, ref, r, lo, hi, rlo, columns))
-        if hi[r] >= lo[r]:
-            dots[offsets[r] : offsets[r + 1]] = ref_vectors[lo[r] : hi[r] + 1] @ mt_vectors[r]
+    rows = [_match_row(mt, ref, r, lo, hi, rlo, columns) for r in range(n)]
     precision = {b: _weighted(rows, mt, lo, offsets, b) for b in sizes_b}
     recall = {a: _weighted(columns, ref, rlo, _flat(rlo, rhi), a) for a in sizes_a}
-    return WindowMatches(precision, recall, Windowed(lo, offsets, dots))
+    return WindowMatches(precision, recall)
 
 
 def _match_row(
