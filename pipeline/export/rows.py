@@ -157,7 +157,7 @@ class Pair:
     note: str = ""  # the reviewer's note
 
     def record(self) -> dict[str, Any]:
-        """The pair as one JSONL object / Parquet row (the columns README lists)."""
+        """The pair as one JSONL object / Parquet row (the columns docs/outputs.md lists)."""
         link = self.link
         return {
             "id": link.id,
