@@ -173,10 +173,11 @@ def folder_of(models_dir: Path) -> Path:
     return Path(models_dir) / "lexicon" / "cc-cedict"
 
 
-def load(models_dir: Path) -> Lexicon:
-    """The lexicon of ``models_dir``, built there first when missing or out of date (once per process)."""
+def load(models_dir: Path, reuse: bool = True) -> Lexicon:
+    """The lexicon of ``models_dir``, built there first when missing or out of date (read once per process;
+    ``reuse=False`` reads the folder again, as another process would)."""
     folder = folder_of(models_dir).resolve()
-    if folder in _LOADED:
+    if reuse and folder in _LOADED:
         return _LOADED[folder]
     source = source_file()
     digest = hashlib.sha256(source.read_bytes()).hexdigest()

@@ -92,15 +92,15 @@ class RayExecutor(Executor):
         replies = self._map(shards, store)
         failures = sorted((r for r in replies if "error" in r), key=lambda r: r["index"])
         if failures:
-            raise _shard_error(failures, shards)
+            raise shard_error(failures, shards)
         by_index = {r["index"]: _decode(r["result"]) for r in replies}
         if sorted(by_index) != [s.index for s in shards]:
             raise StageError(f"executor ray: {len(by_index)} shard results came back for {len(shards)} shards")
         for reply in replies:
             _add_stats(stages.translator.stats, reply["stats"])
-        _check_keys(replies, stages)
+        check_keys(replies, stages)
         results = [by_index[s.index] for s in shards]
-        _check_visible(results, store)
+        check_visible(results, store)
         return results
 
     def close(self) -> None:
@@ -217,7 +217,7 @@ def _describe(exc: BaseException, starting: bool = False) -> dict[str, Any]:
     }
 
 
-def _shard_error(failures: Sequence[dict[str, Any]], shards: Sequence[Shard]) -> PipelineError:
+def shard_error(failures: Sequence[dict[str, Any]], shards: Sequence[Shard]) -> PipelineError:
     """The first failed shard's error, raised as the pipeline error it was, saying what else is left."""
     first = failures[0]
     error = first["error"]
@@ -257,7 +257,7 @@ def _log_reply(reply: dict[str, Any], done: int, total: int, first_failure: bool
     log.info("shard %d done (%d/%d): %s", reply["index"] + 1, done, total, state)
 
 
-def _check_keys(replies: Sequence[dict[str, Any]], stages: ShardStages) -> None:
+def check_keys(replies: Sequence[dict[str, Any]], stages: ShardStages) -> None:
     """Warn when the actors' backends are not the driver's (e.g. ``device: auto`` found a GPU there only):
     the manifest's signatures describe the driver's backends; the shards' keys are the actors'."""
     for reply in replies:
@@ -272,7 +272,7 @@ def _check_keys(replies: Sequence[dict[str, Any]], stages: ShardStages) -> None:
             return
 
 
-def _check_visible(results: Sequence[ShardResult], store: StageStore) -> None:
+def check_visible(results: Sequence[ShardResult], store: StageStore) -> None:
     missing = [r.index for r in results if not store.has("align", r.keys["align"])]
     if missing:
         raise StageError(

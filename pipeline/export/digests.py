@@ -36,6 +36,11 @@ class DigestSet:
     def __len__(self) -> int:
         return len(self._high) + len(self._recent)
 
+    @property
+    def merged_bytes(self) -> int:
+        """Memory held by the merged digests (16 bytes each; the recent ones wait in a small set)."""
+        return int(self._high.nbytes + self._low.nbytes)
+
     def __contains__(self, text: str) -> bool:
         return self._has(_halves(text))
 

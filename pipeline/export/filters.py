@@ -18,8 +18,8 @@ from pipeline.config import ExportFilters
 _SPACE = re.compile(r"\s+")
 #: Unicode letters: word characters that are neither digits nor the underscore (Han characters included).
 _LETTER = re.compile(r"[^\W\d_]")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_LATIN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+LATIN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ def _checks(f: ExportFilters) -> list[tuple[str, bool, Callable[[Candidate], boo
         (
             "min_script_ratio",
             f.min_script_ratio is not None,
-            lambda p: min(script_ratio(p.zh, _HAN), script_ratio(p.en, _LATIN)) >= (f.min_script_ratio or 0.0),
+            lambda p: min(script_ratio(p.zh, HAN), script_ratio(p.en, LATIN)) >= (f.min_script_ratio or 0.0),
         ),
     ]
 

@@ -40,13 +40,11 @@ def test_built_once_then_loaded_and_rebuilt_when_the_recipe_changes(
     meta = json.loads((folder / "lexicon.json").read_text(encoding="utf-8"))
     assert meta["recipe"] == lexicon.RECIPE and meta["headwords"] > 150_000
     assert "expert" in built.keys("专家") and built.identity.startswith("cc-cedict:")
-    lexicon._LOADED.clear()
     stamp = (folder / "words.tsv").stat().st_mtime_ns
-    lexicon.load(tmp_path)
+    lexicon.load(tmp_path, reuse=False)
     assert (folder / "words.tsv").stat().st_mtime_ns == stamp, "an up-to-date lexicon is not built again"
-    lexicon._LOADED.clear()
     monkeypatch.setattr(lexicon, "RECIPE", lexicon.RECIPE + 1)
-    lexicon.load(tmp_path)
+    lexicon.load(tmp_path, reuse=False)
     assert json.loads((folder / "lexicon.json").read_text(encoding="utf-8"))["recipe"] == lexicon.RECIPE
 
 

@@ -20,7 +20,7 @@ from pipeline import runner
 from pipeline.backends import build_shard_stages
 from pipeline.config import Config, LocalExecutorSettings, RaySettings, validate
 from pipeline.errors import ConfigError, InputError, ModelError, PipelineError, StageError
-from pipeline.executors.ray import ShardWorker, _check_keys, _check_visible, _shard_error
+from pipeline.executors.ray import ShardWorker, check_keys, check_visible, shard_error
 from pipeline.registry import READERS
 from pipeline.stages import Shard, ShardResult, write_shards
 from pipeline.store import StageStore
@@ -143,7 +143,7 @@ def test_a_worker_that_cannot_load_the_model_says_why_with_every_shard(
     actor = worker(config, store, tmp_path / "caches")
     replies = [reply(actor, shard) for shard in shards]
     assert [r["error"]["type"] for r in replies] == ["ModelError"] * 3
-    error = _shard_error(replies, shards)
+    error = shard_error(replies, shards)
     assert isinstance(error, ModelError)
     assert str(error).startswith(f"translate -> model: folder {tmp_path / 'no-such-model'} does not exist")
     assert str(error).endswith(
@@ -196,7 +196,7 @@ def test_an_actors_failure_is_raised_in_the_driver_as_the_pipeline_error_it_was(
     error: dict[str, Any], kind: type[PipelineError], message: str
 ) -> None:
     shards = [Shard(i, f"k{i}", 1, 10) for i in range(3)]
-    raised = _shard_error([{"index": 1, "error": error}], shards)
+    raised = shard_error([{"index": 1, "error": error}], shards)
     assert type(raised) is kind
     assert str(raised) == message
 
@@ -209,7 +209,7 @@ def test_results_the_driver_cannot_see_say_the_run_folder_must_be_shared(tmp_pat
         StageError,
         match=r"cannot see what the Ray actors stored for 1 of 2 shards under .*: on a cluster .* shared storage",
     ):
-        _check_visible(results, store)
+        check_visible(results, store)
 
 
 def test_actors_whose_stage_keys_differ_from_the_drivers_are_reported(
@@ -217,8 +217,8 @@ def test_actors_whose_stage_keys_differ_from_the_drivers_are_reported(
 ) -> None:
     stages = build_shard_stages(demo_config())
     same = stages.keys("shard")
-    _check_keys([{"result": {"keys": same}}], stages)
+    check_keys([{"result": {"keys": same}}], stages)
     assert not caplog.records
     gpu = {**same, "translate": "translated-on-a-gpu"}
-    _check_keys([{"result": {"keys": same}}, {"result": {"keys": gpu}}], stages)
+    check_keys([{"result": {"keys": same}}, {"result": {"keys": gpu}}], stages)
     assert "the Ray actors' stage settings differ from the driver's" in caplog.text

@@ -118,10 +118,10 @@ def test_length_counts_characters_other_than_white_space(text: str, expected: in
     [("中文", 1.0, 0.0), ("English", 0.0, 1.0), ("中文ab", 0.5, 0.5), ("2020", 0.0, 0.0), ("Café 𠀀", 0.2, 0.8)],
 )
 def test_script_ratio_is_the_share_of_letters_in_the_script(text: str, han: float, latin: float) -> None:
-    from pipeline.export.filters import _HAN, _LATIN
+    from pipeline.export.filters import HAN, LATIN
 
-    assert script_ratio(text, _HAN) == pytest.approx(han)
-    assert script_ratio(text, _LATIN) == pytest.approx(latin)
+    assert script_ratio(text, HAN) == pytest.approx(han)
+    assert script_ratio(text, LATIN) == pytest.approx(latin)
 
 
 def test_the_reference_pairs_of_a_mismatched_document_are_left_out_and_counted() -> None:

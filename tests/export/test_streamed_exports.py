@@ -41,7 +41,7 @@ def test_a_digest_set_keeps_16_bytes_per_text(monkeypatch: pytest.MonkeyPatch) -
     seen = DigestSet()
     for i in range(1000):
         seen.add(str(i))
-    assert seen._high.nbytes + seen._low.nbytes == 16 * 1000  # all merged: 1000 is a multiple of 10
+    assert seen.merged_bytes == 16 * 1000  # all merged: 1000 is a multiple of 10
 
 
 # ---------------------------------------------------------------------------------------------
