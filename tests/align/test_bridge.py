@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from news import MT as NEWS_MT
+from news import ZH as NEWS_ZH
 
 from pipeline import config, runner
 from pipeline.align.bridge import merged_spans
@@ -21,22 +23,7 @@ from pipeline.translate.engine import ModelTranslator
 from pipeline.translate.marian import MarianTranslator
 from pipeline.translate.precomputed import PrecomputedTranslator
 
-ZH = [
-    "今天早上，北京下了一场大雪。",
-    "许多学校因此推迟了开学时间。",
-    "市政府派出三千名工人清扫街道。",
-    "地铁和公交车基本保持正常运行。",
-    "气象台预计明天气温将降到零下十度。",
-    "专家提醒老人和儿童尽量减少外出。",
-]
-MT = [
-    "This morning, heavy snow fell in Beijing.",
-    "Many schools therefore postponed the start of classes.",
-    "The city government sent three thousand workers to clean the streets.",
-    "Subways and buses basically kept running normally.",
-    "The weather station expects the temperature to drop to minus ten degrees tomorrow.",
-    "Experts reminded the elderly and children to minimise going out.",
-]
+ZH, MT = NEWS_ZH[:6], NEWS_MT[:6]
 REF = [
     "Heavy snow fell on Beijing this morning, and many schools postponed the start of classes.",
     "The city government dispatched three thousand workers to clear the streets.",
