@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -32,20 +33,30 @@ def test_entries_of_both_scripts_and_character_readings() -> None:
     assert readings["长"] == ["chang", "zhang"] and readings["陈"] == ["chen"]
 
 
-def test_built_once_then_loaded_and_rebuilt_when_the_recipe_changes(
+def test_the_real_dictionary_is_in_the_project_store(lexicon_store: Path) -> None:
+    meta = json.loads((lexicon_store / "cc-cedict" / "lexicon.json").read_text(encoding="utf-8"))
+    assert meta["recipe"] == lexicon.RECIPE and meta["headwords"] > 150_000
+    built = lexicon.load(lexicon_store.parent)
+    assert "expert" in built.keys("专家") and built.identity.startswith("cc-cedict:")
+
+
+def test_built_once_then_loaded_and_rebuilt_when_the_source_or_recipe_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    source = tmp_path / "cedict.txt.gz"  # a dictionary of two entries builds in no time
+    source.write_bytes(gzip.compress("專家 专家 [zhuan1 jia1] /expert/\n陳 陈 [Chen2] /surname Chen/\n".encode()))
+    monkeypatch.setattr(lexicon, "source_file", lambda: source)
     built = lexicon.load(tmp_path)
     folder = lexicon.folder_of(tmp_path)
-    meta = json.loads((folder / "lexicon.json").read_text(encoding="utf-8"))
-    assert meta["recipe"] == lexicon.RECIPE and meta["headwords"] > 150_000
-    assert "expert" in built.keys("专家") and built.identity.startswith("cc-cedict:")
+    assert built.keys("专家") == ("expert",) and built.readings["陈"] == ("chen",)
     stamp = (folder / "words.tsv").stat().st_mtime_ns
     lexicon.load(tmp_path, reuse=False)
     assert (folder / "words.tsv").stat().st_mtime_ns == stamp, "an up-to-date lexicon is not built again"
     monkeypatch.setattr(lexicon, "RECIPE", lexicon.RECIPE + 1)
     lexicon.load(tmp_path, reuse=False)
     assert json.loads((folder / "lexicon.json").read_text(encoding="utf-8"))["recipe"] == lexicon.RECIPE
+    source.write_bytes(gzip.compress("專家 专家 [zhuan1 jia1] /specialist/\n".encode()))
+    assert lexicon.load(tmp_path, reuse=False).keys("专家") == ("specialist",)
 
 
 def test_a_missing_dictionary_package_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
