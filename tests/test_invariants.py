@@ -20,16 +20,38 @@ from pipeline.segment.zh_rules import ChineseRuleSegmenter
 ZH_CHARS = "".join(chr(code) for code in range(0x4E00, 0x4E00 + 500))  # common CJK ideographs
 PUNCT = ["。", "！", "？", "……", "，", "”", "“", "；", "：", "、", "", "", "", ""]
 
+#: Words the dictionary, the numbers and the names meet on the English side.
+ZH_WORDS = ["专家", "抵达", "首都", "中国", "经验", "一万五千", "1.5万", "2020年", "陈清扬", "COVID-19", "分享"]
 zh_sentence = st.builds(
-    lambda body, end: body + end,
+    lambda body, words, end: body + "".join(words) + end,
     st.text(alphabet=ZH_CHARS + "０１２３4567.%《》—", min_size=1, max_size=40),
+    st.lists(st.sampled_from(ZH_WORDS), max_size=4),
     st.sampled_from(PUNCT),
 )
 zh_paragraph = st.lists(zh_sentence, min_size=1, max_size=6).map("".join)
 en_sentence = st.builds(
     lambda words, end: " ".join(words).capitalize() + end,
     st.lists(
-        st.sampled_from(["the", "experts", "arrived", "in", "capital", "and", "shared", "China's", "experience"]),
+        st.sampled_from(
+            [
+                "the",
+                "experts",
+                "arrived",
+                "in",
+                "capital",
+                "and",
+                "shared",
+                "China's",
+                "experience",
+                "15,000",
+                "fifteen",
+                "thousand",
+                "2020",
+                "Qingyang",
+                "Chen",
+                "COVID-19",
+            ]
+        ),
         min_size=1,
         max_size=12,
     ),
@@ -49,13 +71,23 @@ def fake_translation(text: str) -> str:
     return " ".join("word" for _ in range(max(1, len(text) // 3)))
 
 
-def check(doc: Document, aligner: object) -> None:
+#: The translations a run may give the aligner: English-looking words, none at all (``translate: none``),
+#: or some sentences left untranslated.
+TRANSLATIONS = {
+    "words": fake_translation,
+    "none": lambda text: "",
+    "some empty": lambda text: fake_translation(text) if len(text) % 2 else "",
+}
+
+
+def check(doc: Document, aligner: object, translation: str = "words") -> None:
     segmented = segment_document(doc, ChineseRuleSegmenter(), EnglishRuleSegmenter())
+    translate = TRANSLATIONS[translation]
     translated = TranslatedDocument(
         doc.id,
         segmented.sources,
         segmented.references,
-        tuple(Translation(fake_translation(s.text)) for s in segmented.sources),
+        tuple(Translation(translate(s.text)) for s in segmented.sources),
     )
     aligned = align_document(translated, aligner)  # type: ignore[arg-type]
     src = [i for link in aligned.links for i in link.src]
@@ -72,9 +104,13 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(st.lists(zh_paragraph, min_size=0, max_size=8), st.none() | st.lists(en_paragraph, min_size=0, max_size=8))
-def test_dp_aligner_keeps_every_sentence(zh: list[str], en: list[str] | None) -> None:
-    check(document(zh, en), DPAligner())
+@given(
+    st.lists(zh_paragraph, min_size=0, max_size=8),
+    st.none() | st.lists(en_paragraph, min_size=0, max_size=8),
+    st.sampled_from(list(TRANSLATIONS)),
+)
+def test_dp_aligner_keeps_every_sentence(zh: list[str], en: list[str] | None, translation: str) -> None:
+    check(document(zh, en), DPAligner(), translation)
 
 
 @SETTINGS
