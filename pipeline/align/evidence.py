@@ -38,6 +38,8 @@ from pipeline.align.features import SparseRows, distinct
 WORD_BLOCK = 1024
 #: ``a`` is kept below this, so that a miss never costs an infinite amount.
 MAX_RATE = 0.9
+#: Words whose matches are found and counted at a time (bounds the memory of a long document's matches).
+MATCH_CHUNK = 1 << 16
 #: Chance levels are kept below this, so that a word matched everywhere still has a finite ratio.
 MAX_CHANCE = 0.999
 
@@ -153,10 +155,15 @@ class Direction:
         hits = matched_sentences(side.types, other.bags)[side.kind]
         return cls(side, other, (hits + 0.5) / (other.sentences + 1.0))
 
-    def matches(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def matches(
+        self, lo: np.ndarray, hi: np.ndarray, first: int = 0, stop: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(word, other sentence) pairs sharing a key, the other sentence in ``lo..hi`` of the word's own
-        sentence; each pair once, sorted by word then sentence."""
-        return sparse_matches(self.side.words, self.other.bags, lo[self.side.owner], hi[self.side.owner])
+        sentence, for words ``first..stop-1``; each pair once, sorted by word then sentence."""
+        stop = len(self.side.owner) if stop is None else stop
+        owner = self.side.owner[first:stop]
+        words, found = sparse_matches(self.side.words.part(first, stop), self.other.bags, lo[owner], hi[owner])
+        return words + first, found
 
     def ratios(self, lo: np.ndarray, hi: np.ndarray, sizes: Iterable[int], a: float) -> dict[int, BandDots]:
         """For each span size ``k``: per sentence ``s`` of this side and other-side end ``e`` in its window,
@@ -169,30 +176,32 @@ class Direction:
         """
         a = min(a, MAX_RATE)
         miss = math.log(1.0 - a)
-        owner = self.side.owner
+        owner, sizes = self.side.owner, list(sizes)
         widths = np.maximum(hi - lo + 1, 0)
         offsets = np.zeros(len(widths) + 1, np.int64)
         np.cumsum(widths, out=offsets[1:])
-        words, found = self.matches(lo, hi)
-        misses = miss * np.bincount(owner, minlength=len(widths))
-        base = np.repeat(misses, widths)
-        row = owner[words]
-        previous = np.full(len(words), -(10**9), np.int64)  # the word's match before this one
-        same = np.flatnonzero(words[1:] == words[:-1]) + 1
-        previous[same] = found[same - 1]
         # each row's segment has one slot more, so that an interval ending at the window's edge closes inside it
         extended = offsets + np.arange(len(offsets))
+        diffs = {k: np.zeros(int(extended[-1]) + 1) for k in sizes}
+        for first in range(0, len(owner), MATCH_CHUNK):  # the matches of a chunk of words at a time
+            words, found = self.matches(lo, hi, first, min(first + MATCH_CHUNK, len(owner)))
+            row = owner[words]
+            previous = np.full(len(words), -(10**9), np.int64)  # the word's match before this one
+            same = np.flatnonzero(words[1:] == words[:-1]) + 1
+            previous[same] = found[same - 1]
+            for k in sizes:
+                q = np.minimum(1.0 - (1.0 - self.chance) ** k, MAX_CHANCE)
+                gain = (np.log((q + (1.0 - q) * a) / q) - miss)[words]
+                start = np.maximum(found, previous + k)  # ends already reached by the word's previous match
+                end = np.minimum(found + k - 1, hi[row])
+                keep = start <= end
+                at, value = extended[row[keep]] - lo[row[keep]], gain[keep]
+                size = len(diffs[k])
+                diffs[k] += np.bincount(at + start[keep], value, size) - np.bincount(at + end[keep] + 1, value, size)
+        base = np.repeat(miss * np.bincount(owner, minlength=len(widths)), widths)
         out = {}
         for k in sizes:
-            q = np.minimum(1.0 - (1.0 - self.chance) ** k, MAX_CHANCE)
-            gain = (np.log((q + (1.0 - q) * a) / q) - miss)[words]
-            start = np.maximum(found, previous + k)  # ends already reached by the word's previous match
-            end = np.minimum(found + k - 1, hi[row])
-            keep = start <= end
-            at, value = extended[row[keep]] - lo[row[keep]], gain[keep]
-            size = int(extended[-1]) + 1
-            diff = np.bincount(at + start[keep], value, size) - np.bincount(at + end[keep] + 1, value, size)
-            running = np.cumsum(diff)[:-1]
+            running = np.cumsum(diffs[k])[:-1]
             cells = np.delete(running, extended[1:] - 1) if len(widths) else running
             out[k] = BandDots(lo, hi, offsets, base + cells)
         return out
