@@ -8,6 +8,8 @@ align-eval``'s code, :mod:`pipeline.align.evaluate`), the measure the published 
     python benchmarks/align_mac.py [--no-mt] [--set align.KEY=VALUE ...]   # per chapter
     python benchmarks/align_mac.py --ablation       # each signal left out, with and without the MT
     python benchmarks/align_mac.py --confidence     # reliability of the links' confidences
+    python benchmarks/align_mac.py --jieba [--no-mt] # an experiment: jieba's segmentation instead of the
+                                                    # dictionary's forward maximum matching (pip install jieba)
 
 Weak and absent translations, and leave-one-chapter-out figures: benchmarks/align_robustness.py.
 Reads ../shared/data/mac-dev; exits with a message when it is absent.
@@ -105,13 +107,29 @@ def confidence(chapters: list[mac.Chapter], condition: str) -> None:
             print(f"| {low:.2f}-{min(high, 1.0):.2f} | {len(inside)} | {mean:.2f} | {share:.2f} |")
 
 
+def use_jieba() -> None:
+    """Cut the Chinese into jieba's words (its dictionary, no HMM) instead of the lexicon's headwords."""
+    import jieba
+
+    from pipeline.align import chinese
+
+    jieba.setLogLevel(60)
+    started = time.perf_counter()
+    jieba.initialize()
+    print(f"jieba loaded in {time.perf_counter() - started:.2f} s")
+    chinese.segment = lambda text, lexicon: jieba.lcut(text, HMM=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-mt", action="store_true", help="align without the machine translation")
     parser.add_argument("--ablation", action="store_true", help="each signal left out in turn")
     parser.add_argument("--confidence", action="store_true", help="reliability of the confidences")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="align.KEY=VALUE")
+    parser.add_argument("--jieba", action="store_true", help="segment the Chinese with jieba (an experiment)")
     args = parser.parse_args()
+    if args.jieba:
+        use_jieba()
     chapters = mac.chapters(["mt", "none"])
     condition = "none" if args.no_mt else "mt"
     if args.ablation:
