@@ -101,8 +101,9 @@ class Weights:
     encoder_weight: float = 5.0
     #: The translation's excess match rate (:meth:`Direction.excess_match_rate`) at which it is fully trusted.
     full_trust: float = 0.5
-    #: Temperature of the path distribution behind the links' confidences.
-    temperature: float = 1.0
+    #: Temperature of the path distribution behind the links' confidences, set so that they are calibrated
+    #: (docs/benchmarks.md).
+    temperature: float = 1.5
 
     def prior(self, shape: Shape) -> float:
         return math.log(self.priors[shape])
