@@ -8,6 +8,8 @@ align-eval``'s code, :mod:`pipeline.align.evaluate`), the measure the published 
     python benchmarks/align_mac.py [--no-mt] [--set align.KEY=VALUE ...]   # per chapter
     python benchmarks/align_mac.py --ablation       # each signal left out, with and without the MT
     python benchmarks/align_mac.py --confidence     # reliability of the links' confidences
+    python benchmarks/align_mac.py --mismatch       # text_match_rate of each chapter with its own English
+                                                    # and with the next chapter's
     python benchmarks/align_mac.py --jieba [--no-mt] # an experiment: jieba's segmentation instead of the
                                                     # dictionary's forward maximum matching (pip install jieba)
 
@@ -107,6 +109,18 @@ def confidence(chapters: list[mac.Chapter], condition: str) -> None:
             print(f"| {low:.2f}-{min(high, 1.0):.2f} | {len(inside)} | {mean:.2f} | {share:.2f} |")
 
 
+def mismatch(chapters: list[mac.Chapter]) -> None:
+    """How often the Chinese words find their dictionary matches beyond chance, right and wrong pairs."""
+    aligner = DPAligner()
+    for k, c in enumerate(chapters):
+        other = chapters[(k + 1) % len(chapters)]
+        rates = []
+        for english in (c.en, other.en):
+            aligner.align(c.zh, None, english)
+            rates.append(aligner.document_notes().text_match_rate)
+        print(f"{c.stem}: with its English {rates[0]:.3f}, with {other.stem}'s {rates[1]:.3f}")
+
+
 def use_jieba() -> None:
     """Cut the Chinese into jieba's words (its dictionary, no HMM) instead of the lexicon's headwords."""
     import jieba
@@ -127,12 +141,15 @@ def main() -> None:
     parser.add_argument("--confidence", action="store_true", help="reliability of the confidences")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="align.KEY=VALUE")
     parser.add_argument("--jieba", action="store_true", help="segment the Chinese with jieba (an experiment)")
+    parser.add_argument("--mismatch", action="store_true", help="text_match_rate of right and wrong pairs")
     args = parser.parse_args()
     if args.jieba:
         use_jieba()
     chapters = mac.chapters(["mt", "none"])
     condition = "none" if args.no_mt else "mt"
-    if args.ablation:
+    if args.mismatch:
+        mismatch(chapters)
+    elif args.ablation:
         ablation(chapters)
     elif args.confidence:
         confidence(chapters, condition)
