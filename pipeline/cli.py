@@ -108,6 +108,14 @@ def _add_segment_command(commands: Commands) -> None:
     segment.add_argument("files", nargs="*", type=Path, help="input files (standard input when none)")
     segment.add_argument("--config", type=Path, help="take the segmenter from this run config's segment section")
     segment.add_argument(
+        "--eval",
+        type=Path,
+        nargs="+",
+        metavar="GOLD",
+        help="instead of splitting input, score the segmenter's boundaries against gold files (one sentence "
+        "a line, a blank line between paragraphs): precision, recall, F1",
+    )
+    segment.add_argument(
         "--set",
         dest="overrides",
         action="append",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import Any
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -57,12 +59,31 @@ def cmd_segment(args: argparse.Namespace) -> int:
     cfg = config.validate(config.apply_overrides(data, args.overrides), str(args.config) if args.config else None)
     settings = cfg.segment.zh if args.lang == "zh" else cfg.segment.en
     segmenter = SEGMENTERS.load(settings.name)(settings)
+    if args.eval:
+        return _evaluate_segmenter(segmenter, args.eval, args.lang)
     for decoded in read_inputs(args.files, cfg.ingest.encoding, args.lang):
         for note in [] if args.quiet else decoded.notes:
             print(f"warning: {note}", file=sys.stderr)
         for paragraph in paragraphs_from_text(decoded.text):
             for sentence in segmenter.split(paragraph.text):
                 print(sentence)
+    return 0
+
+
+def _evaluate_segmenter(segmenter: Any, gold_files: list[Path], lang: str) -> int:
+    """Boundary precision, recall and F1 of ``segmenter`` against gold files, one sentence a line."""
+    from pipeline.segment.evaluate import BoundaryCounts, read_gold, score_paragraphs
+
+    total = BoundaryCounts()
+    for path in gold_files:
+        counts = score_paragraphs(read_gold(path), lang, segmenter.spans)
+        print(
+            f"{path}: P {counts.precision:.4f} R {counts.recall:.4f} F1 {counts.f1:.4f} ({counts.hits} right, "
+            f"{counts.extra} extra, {counts.missed} missed)"
+        )
+        total += counts
+    if len(gold_files) > 1:
+        print(f"all: P {total.precision:.4f} R {total.recall:.4f} F1 {total.f1:.4f}")
     return 0
 
 

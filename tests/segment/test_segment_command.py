@@ -62,3 +62,10 @@ def test_a_bad_setting_is_a_config_error(monkeypatch: pytest.MonkeyPatch, capsys
 def test_a_missing_file_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["segment", "--lang", "zh", str(tmp_path / "nothing.txt")]) == 3
     assert "nothing.txt: file not found" in capsys.readouterr().err
+
+
+def test_eval_scores_the_segmenter_against_gold_sentences(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gold = tmp_path / "gold.zh.sents"
+    gold.write_text("今天下雨。\n他说：“走吧。”\n\n第二段。\n", encoding="utf-8")
+    assert main(["segment", "--lang", "zh", "--eval", str(gold)]) == 0
+    assert "P 1.0000 R 1.0000 F1 1.0000 (1 right, 0 extra, 0 missed)" in capsys.readouterr().out
