@@ -49,20 +49,6 @@ class SparseRows:
         lo, hi = self.indptr[start], self.indptr[stop]
         return SparseRows(self.indptr[start : stop + 1] - lo, self.indices[lo:hi], self.data[lo:hi])
 
-    def sum_blocks(self, size: int) -> SparseRows:
-        """Rows ``k*size .. (k+1)*size - 1`` summed into row ``k``, for every ``k``."""
-        count = -(-len(self) // size)
-        rows = np.repeat(np.arange(len(self)), np.diff(self.indptr)) // size
-        order = np.lexsort((self.indices, rows))
-        rows, columns, data = rows[order], self.indices[order], self.data[order].astype(np.float64)
-        first = np.ones(len(rows), bool)
-        first[1:] = (rows[1:] != rows[:-1]) | (columns[1:] != columns[:-1])
-        starts = np.flatnonzero(first)
-        sums = np.add.reduceat(data, starts) if len(starts) else np.zeros(0)
-        indptr = np.zeros(count + 1, np.int64)
-        np.cumsum(np.bincount(rows[starts], minlength=count), out=indptr[1:])
-        return SparseRows(indptr, columns[starts], sums.astype(np.float32))
-
     def slice(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row offsets from ``start``, columns, weights) of the entries of rows ``start..stop-1``."""
         lo, hi = self.indptr[start], self.indptr[stop]
