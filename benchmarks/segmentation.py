@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import ChineseRules  # noqa: E402
-from pipeline.segment.base import Span, spans_from_pieces, trimmed_spans  # noqa: E402
+from pipeline.errors import StageError  # noqa: E402
+from pipeline.segment.base import Span, trimmed_spans  # noqa: E402
 from pipeline.segment.en_rules import EnglishRuleSegmenter  # noqa: E402
 from pipeline.segment.evaluate import (  # noqa: E402
     BoundaryCounts,
@@ -61,6 +62,37 @@ def regex_splitter(pattern: str) -> SpanFunction:
     """The one-line baseline: cut after every match of ``pattern``."""
     compiled = re.compile(pattern)
     return lambda text: trimmed_spans(text, [m.end() for m in compiled.finditer(text)])
+
+
+def spans_from_pieces(text: str, pieces: Sequence[str]) -> list[Span]:
+    """Spans of ``pieces`` (sentences a library returned as strings) in ``text``.
+
+    Pieces are matched on their non-space characters, in order, so a library may drop or add
+    white space; one that changes any other character raises ``StageError``.
+    """
+    spans: list[Span] = []
+    position = 0
+    for piece in pieces:
+        visible = [ch for ch in piece if not ch.isspace()]
+        if not visible:
+            continue
+        start = end = -1
+        for ch in visible:
+            while position < len(text) and text[position].isspace():
+                position += 1
+            if position >= len(text) or text[position] != ch:
+                found = text[position : position + 20]
+                raise StageError(f"segmenter changed the text: expected {ch!r} at offset {position}, found {found!r}")
+            if start < 0:
+                start = position
+            position += 1
+            end = position
+        spans.append((start, end))
+    while position < len(text) and text[position].isspace():
+        position += 1
+    if position < len(text):
+        raise StageError(f"segmenter dropped text from offset {position}: {text[position : position + 20]!r}")
+    return spans
 
 
 def library_splitter(split: Callable[[str], list[str]]) -> SpanFunction:

@@ -57,11 +57,6 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
-    """Write one line per item, each ending in ``\\n`` (so an empty corpus is an empty file)."""
-    atomic_write_text(path, "".join(f"{line}\n" for line in lines))
-
-
 def atomic_write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
 

@@ -33,10 +33,6 @@ class Document:
     source_path: str
     reference_path: str | None = None
 
-    @property
-    def has_reference(self) -> bool:
-        return self.reference is not None
-
 
 @dataclass(frozen=True, slots=True)
 class Sentence:

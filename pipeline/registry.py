@@ -25,12 +25,6 @@ class Registry:
     def names(self) -> list[str]:
         return sorted(self._entries)
 
-    def register(self, name: str, target: str) -> None:
-        """Add a backend; ``target`` is ``"package.module:Attribute"``."""
-        if ":" not in target:
-            raise ValueError(f"target must be 'module:attribute', got {target!r}")
-        self._entries[name] = target
-
     def target(self, name: str) -> str:
         try:
             return self._entries[name]

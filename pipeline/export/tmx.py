@@ -109,10 +109,6 @@ def _opening(created: datetime | None) -> list[str]:
 _CLOSING = ["  </body>", "</tmx>", ""]
 
 
-def format_tmx(pairs: list[Pair], created: datetime | None) -> str:
-    return "\n".join([*_opening(created), *(translation_unit(p) for p in pairs), *_CLOSING])
-
-
 class TmxSink(Sink):
     def __init__(self, path: Path, created: datetime | None) -> None:
         self.file = AtomicFile(path)

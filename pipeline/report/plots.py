@@ -65,11 +65,6 @@ def chrf_counts(values: Sequence[float]) -> list[int]:
     return [int(c) for c in counts]
 
 
-def chrf_histogram(values: Sequence[float]) -> str:
-    """Histogram of sentence-level chrF in bins of 5 points; empty string when there is nothing to plot."""
-    return chrf_histogram_of_counts(chrf_counts(values))
-
-
 def chrf_histogram_of_counts(counts: Sequence[int]) -> str:
     """The same histogram drawn from its bin counts (:func:`chrf_counts`), so a run need not keep every value."""
     if not any(counts):

@@ -1,5 +1,5 @@
 """Score: translations against references, corpus level and per link."""
 
-from pipeline.score.base import ScorablePair, Scorer, scorable_pairs
+from pipeline.score.base import Scorer
 
-__all__ = ["ScorablePair", "Scorer", "scorable_pairs"]
+__all__ = ["Scorer"]

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pipeline.records import AlignedDocument, CorpusScores, DocumentScores, ScoreResult
 
 #: ``((doc_id, link index), hypothesis, reference)``
-ScorablePair = tuple[tuple[str, int], str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,35 +37,6 @@ def document_links(doc: AlignedDocument) -> DocumentLinks:
         if link.src and link.ref
     )
     return DocumentLinks(doc.id, len(doc.links), pairs)
-
-
-def scorable_pairs(docs: Iterable[AlignedDocument]) -> list[ScorablePair]:
-    """``((doc_id, link_index), hypothesis, reference)`` for links with a source and a reference side."""
-    pairs = []
-    for doc in docs:
-        for link in doc.links:
-            if link.src and link.ref:
-                pairs.append(((doc.id, link.index), doc.translation_text(link), doc.reference_text(link)))
-    return pairs
-
-
-def _group(
-    pairs: Sequence[ScorablePair], all_links: Sequence[tuple[str, int]]
-) -> tuple[list[DocumentLinks], list[list[int]]]:
-    """Pairs grouped by document in order of first appearance, and each document's link indices by position."""
-    positions: dict[str, dict[int, int]] = {}
-
-    def position(doc_id: str, index: int) -> int:
-        own = positions.setdefault(doc_id, {})
-        return own.setdefault(index, len(own))
-
-    for doc_id, index in all_links:
-        position(doc_id, index)
-    by_doc: dict[str, list[tuple[int, str, str]]] = {doc_id: [] for doc_id in positions}
-    for (doc_id, index), hyp, ref in pairs:
-        by_doc.setdefault(doc_id, []).append((position(doc_id, index), hyp, ref))
-    groups = [DocumentLinks(doc_id, len(positions[doc_id]), tuple(own)) for doc_id, own in by_doc.items()]
-    return groups, [list(positions[doc_id]) for doc_id in by_doc]
 
 
 def merge(documents: Sequence[DocumentScores], keys: Sequence[Sequence[int]], corpus: CorpusScores) -> ScoreResult:
@@ -123,11 +93,4 @@ class Scorer(ABC):
         groups = [document_links(doc) for doc in docs]
         scored = self.score_documents(groups)
         keys = [[link.index for link in doc.links] for doc in docs]
-        return merge(scored, keys, self.aggregate(scored))
-
-    def score_pairs(self, pairs: Sequence[ScorablePair], all_links: Sequence[tuple[str, int]]) -> ScoreResult:
-        """Score ``(key, hypothesis, reference)`` pairs; ``all_links`` also names the links that have none
-        (``pipeline report``, where the links come back from ``aligned.tsv``)."""
-        groups, keys = _group(pairs, all_links)
-        scored = self.score_documents(groups)
         return merge(scored, keys, self.aggregate(scored))
