@@ -57,7 +57,7 @@ def test_globs_pair_sources_and_references_and_keep_unpaired_sources(tmp_path: P
     reader = TextReader(TextIngest(sources=[f"{tmp_path}/zh/*.txt"], references=[f"{tmp_path}/en/*.txt"]))
     docs = {d.id: d for d in reader.read()}
     assert set(docs) == {"a", "b"}
-    assert docs["a"].has_reference
+    assert docs["a"].reference is not None
     assert docs["b"].reference is None  # still translated and exported later
 
 
