@@ -131,6 +131,8 @@ def _run(
     documents = ingested_documents(store, shards)
     log.info("ingest: %d documents in %d shards", len(documents), len(shards))
     results = backends.executor.process(shards, backends.shard_stages(), store)
+    if backends.translator.stats.sentences:  # nothing when every shard's translations were reused
+        log.info(backends.translator.summary())
     for result in results:
         for stage, seconds in result.seconds.items():
             timings.add(stage, seconds)

@@ -94,6 +94,10 @@ def test_a_run_logs_its_progress_and_no_library_chatter(tmp_path: Path, run: Pat
     assert out.returncode == 0, out.stderr
     assert out.stderr.startswith(f"ingest: {len(DOCS)} documents"), out.stderr
     assert "categorical units" not in out.stderr
+    # one line for the whole run, not a running total per document
+    assert [line for line in out.stderr.splitlines() if line.startswith("translate:")] == [
+        "translate: 5 sentences from docs.jsonl (2 documents by sentence)"
+    ]
 
 
 def test_pipeline_report_without_report_json_derives_what_it_can(run: Path, tmp_path: Path) -> None:
@@ -174,6 +178,7 @@ def test_paragraph_translations_are_split_and_aligned_to_each_sentence(
     assert all(r[5] for r in rows if r[2]), "every Chinese sentence got its part of its paragraph's translation"
     manifest = json.loads((tmp_path / "outputs" / "paragraphs" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"]["documents_by_unit"] == {"paragraphs": 1}
+    assert f"translate: 62 sentences from {system} (1 document by paragraph)" in out.stderr.splitlines()
 
 
 def test_a_file_that_translates_neither_the_sentences_nor_the_paragraphs_is_refused(

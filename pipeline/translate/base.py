@@ -9,7 +9,6 @@ by the ``translate`` section's engine settings), a file of translations by looku
 
 from __future__ import annotations
 
-import logging
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -19,8 +18,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from pipeline.records import SegmentedDocument, TranslatedDocument, Translation
-
-log = logging.getLogger("pipeline")
 
 #: A backend's translation of distinct, non-blank texts, by text.
 TranslateDistinct = Callable[[list[str]], dict[str, Translation]]
@@ -122,6 +119,14 @@ class Translator(ABC):
         """Release the model and the cache."""
         self.close_cache()
 
+    def summary(self) -> str:
+        """One line on what this run translated, for the console once all shards are done."""
+        s = self.stats
+        return (
+            f"translate: {s.sentences} sentences, {s.segments} segments translated in {s.batches} batches, "
+            f"{s.cache_hits} from the cache, {s.duplicates} duplicates, {s.passthrough} passed through"
+        )
+
     # -- what every backend shares --------------------------------------------------------------
 
     def quick(self, text: str) -> Translation | None:
@@ -130,7 +135,7 @@ class Translator(ABC):
 
     def each_once(self, texts: Sequence[str], translate_distinct: TranslateDistinct) -> list[Translation]:
         """``texts`` translated, each distinct text that :meth:`quick` cannot answer given once to
-        ``translate_distinct``; timed, counted and logged."""
+        ``translate_distinct``; timed and counted."""
         started = time.perf_counter()
         out: list[Translation | None] = [None] * len(texts)
         positions: dict[str, list[int]] = {}
@@ -148,22 +153,12 @@ class Translator(ABC):
         return result
 
     def _count(self, texts: Sequence[str], positions: dict[str, list[int]], result: list[Translation]) -> None:
+        empty = sum(1 for t in texts if not t.strip())
         self.stats.sentences += len(texts)
-        self.stats.empty += sum(1 for t in texts if not t.strip())
-        self.stats.passthrough += len(texts) - self.stats.empty - sum(len(w) for w in positions.values())
+        self.stats.empty += empty
+        self.stats.passthrough += len(texts) - empty - sum(len(w) for w in positions.values())
         self.stats.duplicates += sum(len(w) - 1 for w in positions.values())
         self.stats.flags.update(f for t in result for f in t.flags)
-        s = self.stats
-        log.info(
-            "translate: %d sentences, %d segments translated in %d batches, %d from the cache, "
-            "%d duplicates, %d passed through",
-            s.sentences,
-            s.segments,
-            s.batches,
-            s.cache_hits,
-            s.duplicates,
-            s.passthrough,
-        )
 
 
 def translate_documents(docs: Sequence[SegmentedDocument], translator: Translator) -> list[TranslatedDocument]:

@@ -252,6 +252,11 @@ class PrecomputedTranslator(Translator):
         self.stats.sentences += len(out)
         return out
 
+    def summary(self) -> str:
+        units = ", ".join(f"{n} document{'s' * (n > 1)} by {unit[:-1]}" for unit, n in sorted(self.units.items()) if n)
+        read = f"translate: {self.stats.sentences} sentences from {self.settings.path}"
+        return f"{read} ({units})" if units else read
+
     def signature(self) -> str:
         s = self.settings
         digest = sha256_file(s.path)[:16] if s.path.is_file() else "missing"

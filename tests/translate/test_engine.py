@@ -67,6 +67,17 @@ def test_passthrough_is_counted() -> None:
     assert echo.stats.flags["passthrough"] == 2
 
 
+def test_counts_add_up_over_calls() -> None:
+    # a run translates document by document: each call adds its own blanks and passthroughs
+    echo = Echo()
+    echo.translate(["", "12"])
+    echo.translate(["3", "你好。"])
+    assert (echo.stats.sentences, echo.stats.empty, echo.stats.passthrough) == (4, 1, 2)
+    assert echo.summary() == (
+        "translate: 4 sentences, 1 segments translated in 1 batches, 0 from the cache, 0 duplicates, 2 passed through"
+    )
+
+
 def test_a_long_sentence_is_translated_in_clauses_and_rejoined() -> None:
     text = "第一个分句很长，第二个分句也很长，第三个分句同样很长。"
     echo = Echo(max_input_tokens=12)
