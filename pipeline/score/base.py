@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 from pipeline.records import AlignedDocument, CorpusScores, DocumentScores, ScoreResult
 
-#: ``((doc_id, link index), hypothesis, reference)``
-
 
 @dataclass(frozen=True, slots=True)
 class DocumentLinks:
